@@ -1,0 +1,121 @@
+"""The exception hierarchy: everything the library raises derives from TwilioMonitorError.
+
+Callers catch one base class, or a precise subclass when they care about the cause (a bad
+credential, a missing SID, the alarm limit, a rate limit that outlasted the retries). No message
+or attribute here ever carries a credential: URLs are stored without user-info and headers are
+never copied in.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ApiError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "DecodeError",
+    "NotFoundError",
+    "PagingError",
+    "RateLimitError",
+    "ServerError",
+    "TransportError",
+    "TwilioMonitorError",
+    "ValidationError",
+]
+
+
+class TwilioMonitorError(Exception):
+    """Base class of every error this library raises."""
+
+
+class ValidationError(TwilioMonitorError, ValueError):
+    """An argument was refused before any request was sent. ``field`` names the argument."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.reason = message
+
+
+class ApiError(TwilioMonitorError):
+    """The API answered with an error status (after retries, for the statuses that retry)."""
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        method: str,
+        url: str,
+        code: int | None = None,
+        message: str | None = None,
+        more_info: str | None = None,
+    ) -> None:
+        self.status = status
+        self.method = method
+        self.url = url
+        self.code = code
+        self.message = message
+        self.more_info = more_info
+        #: Seconds the server's Retry-After header asked for, when it sent one.
+        self.retry_after: float | None = None
+        text = f"HTTP {status}"
+        if code is not None:
+            text += f" (Twilio code {code})"
+        text += f" for {method} {url}"
+        if message:
+            text += f": {message}"
+        if more_info:
+            text += f" [{more_info}]"
+        super().__init__(text)
+
+
+class BadRequestError(ApiError):
+    """HTTP 400: the server refused the request's content."""
+
+
+class AuthenticationError(ApiError):
+    """HTTP 401 or 403: wrong credentials, or credentials without access."""
+
+
+class NotFoundError(ApiError):
+    """HTTP 404: no such resource."""
+
+
+class ConflictError(ApiError):
+    """HTTP 409: the request conflicts with the account's state (for Alarms: the 100-alarm limit)."""
+
+
+class RateLimitError(ApiError):
+    """HTTP 429 that outlasted the retry policy."""
+
+
+class ServerError(ApiError):
+    """HTTP 5xx that outlasted the retry policy."""
+
+
+class TransportError(TwilioMonitorError):
+    """No usable HTTP response: connection refused or dropped, timeout, truncated body."""
+
+    def __init__(self, *, method: str, url: str, reason: str) -> None:
+        super().__init__(f"{method} {url}: {reason}")
+        self.method = method
+        self.url = url
+        self.reason = reason
+
+
+class DecodeError(TwilioMonitorError):
+    """A response body was not JSON, or not the shape the endpoint returns."""
+
+    def __init__(self, *, url: str, reason: str) -> None:
+        super().__init__(f"could not decode the response of {url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class PagingError(TwilioMonitorError):
+    """A paging link was refused: another host or scheme, garbage, or a loop back to a seen page."""
+
+    def __init__(self, *, url: str, reason: str) -> None:
+        super().__init__(f"refused to follow page link {url!r}: {reason}")
+        self.url = url
+        self.reason = reason

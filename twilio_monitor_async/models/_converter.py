@@ -1,0 +1,205 @@
+"""The one cattrs converter: every rule for turning wire JSON into records, and back, lives here.
+
+Decoding is lenient on purpose (Twilio adds fields, widens enums and sends nulls where the docs
+say otherwise): unknown keys are ignored, missing keys take the field default, unknown enum values
+stay plain strings, and dates arrive as ISO 8601, RFC 2822 or epoch milliseconds but always leave
+as timezone-aware datetimes. Hooks are registered for the exact field types so that cattrs
+generates one straight-line structure function per record class, with no per-record reflection;
+the paging engine decodes a list with a single call per record.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import cattrs
+
+__all__ = ["converter", "parse_datetime", "structure_many"]
+
+T = TypeVar("T")
+
+converter = cattrs.Converter(detailed_validation=False)
+
+_EPOCH_MILLIS_CUTOFF = 10_000_000_000  # larger numbers are milliseconds, smaller ones seconds
+
+
+def parse_datetime(value: Any) -> datetime:
+    """Any date the Twilio APIs send, as an aware datetime (UTC unless the value says otherwise).
+
+    ISO 8601 (``2015-07-30T20:00:00Z``, with or without fractions or offset, or a bare date),
+    RFC 2822 (``Thu, 30 Apr 2015 16:47:33 +0000``) and epoch seconds or milliseconds.
+    """
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a date")
+    if isinstance(value, int | float):
+        seconds = value / 1000 if abs(value) >= _EPOCH_MILLIS_CUTOFF else value
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    if not isinstance(value, str):
+        raise TypeError(f"expected a date string, got {type(value).__name__}")
+    text = value.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not take the Z suffix
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        if text.isdigit():
+            return parse_datetime(int(text))
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            raise ValueError(f"unrecognised date {value!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def _structure_datetime(value: Any, _: Any) -> datetime:
+    return parse_datetime(value)
+
+
+def _structure_optional_datetime(value: Any, _: Any) -> datetime | None:
+    return None if value is None else parse_datetime(value)
+
+
+def _structure_date(value: Any, _: Any) -> date:
+    return parse_datetime(value).date() if not isinstance(value, date) else value
+
+
+def _as_text(value: Any) -> str:
+    # Numbers become text (error codes arrive as "11200" or 11200 depending on the API);
+    # anything structured is not a string and is refused.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(f"expected a string, got {type(value).__name__}")
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    return _as_text(value)
+
+
+def _structure_optional_str(value: Any, _: Any) -> str | None:
+    return None if value is None else _as_text(value)
+
+
+def _as_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise TypeError("expected an integer, got a boolean")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise TypeError(f"expected an integer, got {value!r}")
+
+
+def _structure_optional_int(value: Any, _: Any) -> int | None:
+    return None if value is None else _as_int(value)
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "True", "1", 1):
+        return True
+    if value in ("false", "False", "0", 0):
+        return False
+    raise TypeError(f"expected a boolean, got {value!r}")
+
+
+def _structure_optional_bool(value: Any, _: Any) -> bool | None:
+    return None if value is None else _as_bool(value)
+
+
+def _structure_optional_mapping(value: Any, _: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise TypeError(f"expected an object, got {type(value).__name__}")
+    return value
+
+
+def _structure_any(value: Any, _: Any) -> Any:
+    return value
+
+
+converter.register_structure_hook(datetime, _structure_datetime)
+converter.register_structure_hook(typing.Optional[datetime], _structure_optional_datetime)  # noqa: UP045
+converter.register_structure_hook(date, _structure_date)
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(typing.Optional[str], _structure_optional_str)  # noqa: UP045
+converter.register_structure_hook(int, lambda v, _: _as_int(v))
+converter.register_structure_hook(typing.Optional[int], _structure_optional_int)  # noqa: UP045
+converter.register_structure_hook(bool, lambda v, _: _as_bool(v))
+converter.register_structure_hook(typing.Optional[bool], _structure_optional_bool)  # noqa: UP045
+converter.register_structure_hook(typing.Optional[dict[str, Any]], _structure_optional_mapping)  # noqa: UP045
+converter.register_structure_hook(typing.Optional[dict[str, str]], _structure_optional_mapping)  # noqa: UP045
+converter.register_structure_hook(typing.Any, _structure_any)
+
+# Hooks for ``X | None`` written with the PEP 604 operator: typing treats it as a distinct object
+# from typing.Optional[X] on 3.10+, and record fields are written that way.
+for _inner, _hook in (
+    (datetime, _structure_optional_datetime),
+    (str, _structure_optional_str),
+    (int, _structure_optional_int),
+    (bool, _structure_optional_bool),
+    (dict[str, Any], _structure_optional_mapping),
+    (dict[str, str], _structure_optional_mapping),
+):
+    converter.register_structure_hook(_inner | None, _hook)
+
+
+def _lenient_enum_of(union: Any) -> type[enum.Enum] | None:
+    """The Enum class of a ``SomeEnum | str`` (optionally ``| None``) union, else None."""
+    if typing.get_origin(union) not in (typing.Union, types.UnionType):
+        return None
+    args = typing.get_args(union)
+    enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.Enum)]
+    if len(enums) == 1 and str in args:
+        return enums[0]
+    return None
+
+
+def _make_lenient_enum_hook(union: Any) -> Callable[[Any, Any], Any]:
+    enum_cls = _lenient_enum_of(union)
+    assert enum_cls is not None
+    members: dict[Any, enum.Enum] = {m.value: m for m in enum_cls}
+    nullable = type(None) in typing.get_args(union)
+
+    def structure(value: Any, _: Any) -> Any:
+        if value is None:
+            if nullable:
+                return None
+            raise TypeError(f"{enum_cls.__name__} may not be null")
+        member = members.get(value)
+        if member is not None:
+            return member
+        if isinstance(value, int) and not isinstance(value, bool) and str(value) in members:
+            return members[str(value)]
+        if isinstance(value, str) and value.isdigit() and int(value) in members:
+            return members[int(value)]
+        return _as_text(value)  # a value this version does not know yet stays readable
+
+    return structure
+
+
+# ``LogLevel | str | None``: known values become the Enum member, unknown ones stay strings.
+converter.register_structure_hook_factory(
+    lambda t: _lenient_enum_of(t) is not None, _make_lenient_enum_hook
+)
+
+
+def structure_many(raw: list[Any], record_type: type[T]) -> list[T]:
+    """Decode a list of raw JSON objects with the record's generated structure function."""
+    hook = converter.get_structure_hook(record_type)
+    return [hook(item, record_type) for item in raw]

@@ -1,0 +1,74 @@
+"""Monitor v1 records: debugger Alerts (list and instance views) and audit Events."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from attrs import frozen
+
+__all__ = ["Alert", "AlertInstance", "Event", "LogLevel"]
+
+
+class LogLevel(str, enum.Enum):
+    """An alert's severity. Values the API adds later are kept as plain strings."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTICE = "notice"
+    DEBUG = "debug"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@frozen
+class Alert:
+    """One debugger alert as the list returns it."""
+
+    sid: str | None = None
+    account_sid: str | None = None
+    alert_text: str | None = None
+    api_version: str | None = None
+    date_created: datetime | None = None
+    date_generated: datetime | None = None
+    date_updated: datetime | None = None
+    error_code: str | None = None
+    log_level: LogLevel | str | None = None
+    more_info: str | None = None
+    request_method: str | None = None
+    request_url: str | None = None
+    resource_sid: str | None = None
+    service_sid: str | None = None
+    url: str | None = None
+
+
+@frozen
+class AlertInstance(Alert):
+    """One alert as ``fetch`` returns it: the list view plus the request/response detail."""
+
+    request_variables: str | None = None
+    request_headers: str | None = None
+    response_body: str | None = None
+    response_headers: str | None = None
+
+
+@frozen
+class Event:
+    """One audit event: who changed what in the account, from where."""
+
+    sid: str | None = None
+    account_sid: str | None = None
+    actor_sid: str | None = None
+    actor_type: str | None = None
+    description: str | None = None
+    event_data: Any = None
+    event_date: datetime | None = None
+    event_type: str | None = None
+    resource_sid: str | None = None
+    resource_type: str | None = None
+    source: str | None = None
+    source_ip_address: str | None = None
+    url: str | None = None
+    links: dict[str, str] | None = None

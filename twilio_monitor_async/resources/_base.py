@@ -1,0 +1,197 @@
+"""The mechanism that runs declared endpoints; resource classes are declarations on top of it.
+
+A resource group (``client.alerts``, ...) is a class that names its Endpoint declarations and
+mixes in the verbs it supports: ``Listing`` gives ``stream``/``list``/``page``/``pages`` for its
+``list_endpoint``; ``Fetching`` gives ``fetch`` for its ``fetch_endpoint``. Anything else (create,
+update, delete) is a one-line method that hands a declaration and arguments to ``_call``. Every
+argument is checked by ``sansio.build_request`` before any request is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from .. import _params
+from ..errors import DecodeError, ValidationError
+from ..models._converter import converter
+from ..paging import Page, PageReader, iterate_pages, iterate_records
+from ..sansio import Endpoint, Request, build_request, redact_url
+from ..transport import Response, Transport
+
+__all__ = ["ApiContext", "Fetching", "Listing", "Resource"]
+
+R = TypeVar("R")
+F = TypeVar("F")
+
+#: Largest page the Twilio list APIs serve; stream() and list() ask for it unless told otherwise.
+MAX_PAGE_SIZE = 1000
+
+
+@attrs.frozen
+class ApiContext:
+    """What every resource needs from its client: the transport, base URLs, the account."""
+
+    transport: Transport
+    base_urls: Mapping[str, str]
+    account_sid: str | None
+
+    def base_url(self, domain: str) -> str:
+        return self.base_urls[domain]
+
+
+class Resource:
+    """A resource group bound to a client (and, for sub-resources, to a parent's identifiers)."""
+
+    def __init__(self, context: ApiContext, **bound: str) -> None:
+        self._context = context
+        self._bound = bound
+
+    def __repr__(self) -> str:
+        bound = "".join(f" {k}={v!r}" for k, v in self._bound.items())
+        return f"<{type(self).__name__}{bound}>"
+
+    def _request(self, endpoint: Endpoint[Any], arguments: Mapping[str, Any]) -> Request:
+        merged = {**self._bound, **arguments}
+        if "account_sid" in endpoint.args and merged.get("account_sid") is None:
+            if self._context.account_sid is None:
+                raise ValidationError(
+                    "account_sid", "is required for this API (it is part of the URL path)"
+                )
+            merged["account_sid"] = self._context.account_sid
+        return build_request(endpoint, self._context.base_url(endpoint.domain), merged)
+
+    async def _send(self, endpoint: Endpoint[Any], arguments: Mapping[str, Any]) -> Response:
+        request = self._request(endpoint, arguments)
+        return await self._context.transport.send(request)
+
+    async def _call(self, endpoint: Endpoint[R], **arguments: Any) -> R:
+        """Run a single-record endpoint and decode its body to the declared record."""
+        response = await self._send(endpoint, arguments)
+        assert endpoint.record is not None, "declare a record for endpoints that return one"
+        return decode_record(response, endpoint.record)
+
+    async def _call_no_content(self, endpoint: Endpoint[Any], **arguments: Any) -> None:
+        """Run an endpoint that answers without a body (204)."""
+        await self._send(endpoint, arguments)
+
+
+def decode_record(response: Response, record: type[R]) -> R:
+    if not isinstance(response.data, dict):
+        raise DecodeError(
+            url=redact_url(response.url),
+            reason=f"expected a JSON object, got {type(response.data).__name__}",
+        )
+    try:
+        return converter.structure(response.data, record)
+    except Exception as exc:  # any failure inside the generated decoder is a decode error
+        raise DecodeError(
+            url=redact_url(response.url),
+            reason=f"the {record.__name__} has an unexpected shape ({exc!r})",
+        ) from None
+
+
+def _positive(field: str, value: int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(field, f"must be a positive integer, got {value!r}")
+    return value
+
+
+class Listing(Resource, Generic[R]):
+    """``stream``, ``list``, ``page`` and ``pages`` over the resource's ``list_endpoint``.
+
+    Filters are the keyword arguments the endpoint declares (snake_case; see each resource).
+    """
+
+    list_endpoint: Endpoint[R]
+
+    def _reader(self) -> PageReader[R]:
+        endpoint = self.list_endpoint
+        assert endpoint.record is not None
+        return PageReader(
+            self._context.transport,
+            self._context.base_url(endpoint.domain),
+            endpoint.key,
+            endpoint.record,
+        )
+
+    def _first_request(self, page_size: int | None, filters: Mapping[str, Any]) -> Request:
+        request = self._request(self.list_endpoint, filters)
+        if page_size is not None:
+            size = str(_params.page_size("page_size", page_size))
+            request = attrs.evolve(request, params=(*request.params, ("PageSize", size)))
+        return request
+
+    def _walk_size(self, limit: int | None, page_size: int | None) -> int:
+        _positive("limit", limit)
+        if page_size is not None:
+            return page_size
+        return min(limit, MAX_PAGE_SIZE) if limit is not None else MAX_PAGE_SIZE
+
+    def pages(
+        self, *, page_size: int | None = None, page_limit: int | None = None, **filters: Any
+    ) -> AsyncIterator[Page[R]]:
+        """Every page, lazily. Arguments are checked now, before anything is sent."""
+        _positive("page_limit", page_limit)
+        first = self._first_request(self._walk_size(None, page_size), filters)
+        return iterate_pages(self._reader(), first, page_limit=page_limit)
+
+    def stream(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        **filters: Any,
+    ) -> AsyncIterator[R]:
+        """Every matching record, lazily, page by page; at most ``limit`` records.
+
+        ``page_size`` defaults to ``min(limit, 1000)`` (1000 without a limit).
+        """
+        _positive("page_limit", page_limit)
+        first = self._first_request(self._walk_size(limit, page_size), filters)
+        pages = iterate_pages(self._reader(), first, page_limit=page_limit)
+        return iterate_records(pages, limit=limit)
+
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        **filters: Any,
+    ) -> list[R]:
+        """``stream`` collected into a list: bound it with ``limit`` or ``page_limit``."""
+        records = self.stream(limit=limit, page_size=page_size, page_limit=page_limit, **filters)
+        return [record async for record in records]
+
+    async def page(
+        self, *, page_size: int | None = None, page_url: str | None = None, **filters: Any
+    ) -> Page[R]:
+        """One page. With ``page_url`` (a ``Page.next_page_url`` kept earlier), resume there."""
+        reader = self._reader()
+        if page_url is not None:
+            if filters or page_size is not None:
+                name = next(iter(filters), "page_size")
+                raise ValidationError(name, "cannot be combined with page_url (the URL holds them)")
+            return await reader.read(reader.request_for(page_url))
+        return await reader.read(self._first_request(page_size, filters))
+
+
+class Fetching(Resource, Generic[F]):
+    """``fetch(key)`` over the resource's ``fetch_endpoint`` (one path argument besides bound ones)."""
+
+    fetch_endpoint: Endpoint[F]
+
+    async def fetch(self, sid: str) -> F:
+        """The instance view of one record."""
+        names = [
+            name
+            for name, arg in self.fetch_endpoint.args.items()
+            if arg.location == "path" and name not in self._bound and name != "account_sid"
+        ]
+        return await self._call(self.fetch_endpoint, **{names[0]: sid})

@@ -1,0 +1,404 @@
+"""Pure functions that build requests and decipher responses. No I/O happens in this module.
+
+Everything the library knows about the wire lives here: how a declared endpoint and the caller's
+arguments become a method, URL, query and body; how a status and body become an error; how long
+``Retry-After`` asks us to wait; where the next page is and whether it is safe to follow. Because
+these are plain functions of their inputs they are tested without a network, and the transport
+is left with only the sending.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import urllib.parse
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Generic, Literal, TypeVar
+
+import orjson
+from attrs import field, frozen
+from yarl import URL
+
+from ._params import Encoder
+from .errors import (
+    ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    DecodeError,
+    NotFoundError,
+    PagingError,
+    RateLimitError,
+    ServerError,
+    ValidationError,
+)
+from .models.common import PageMeta
+
+__all__ = [
+    "Arg",
+    "Endpoint",
+    "Request",
+    "build_request",
+    "check_base_url",
+    "decode_json",
+    "error_for",
+    "is_loopback_host",
+    "parse_page",
+    "redact_url",
+    "resolve_page_link",
+    "retry_after_seconds",
+]
+
+R = TypeVar("R")
+
+Location = Literal["path", "query", "form", "json", "header"]
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+IDEMPOTENCY_HEADER = "Idempotency-Token"
+
+
+@frozen
+class Arg:
+    """One Python argument of an endpoint: where it goes, under which wire name, how encoded.
+
+    For ``json`` with no wire name the encoded value is the whole JSON body.
+    """
+
+    location: Location
+    encode: Callable[[str, Any], Any]
+    wire: str | None = None
+    required: bool = False
+
+
+def path(encode: Encoder) -> Arg:
+    return Arg("path", encode, required=True)
+
+
+def query(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
+    return Arg("query", encode, wire, required)
+
+
+def form(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
+    return Arg("form", encode, wire, required)
+
+
+def json_body(encode: Callable[[str, Any], Any], wire: str | None = None) -> Arg:
+    return Arg("json", encode, wire, required=wire is None)
+
+
+def header(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
+    return Arg("header", encode, wire, required)
+
+
+@frozen
+class Endpoint(Generic[R]):
+    """A declared endpoint: the whole description of one API operation.
+
+    ``path`` is a template whose ``{names}`` are Python argument names; ``record`` is what the
+    response decodes to (None when the API answers 204 or the caller wants the raw JSON);
+    ``key`` is the list key of a list endpoint; ``domain`` picks the base URL.
+    """
+
+    method: str
+    domain: str
+    path: str
+    record: type[R] | None = None
+    args: Mapping[str, Arg] = field(factory=dict)
+    key: str | None = None
+    authenticated: bool = True
+
+    @property
+    def is_list(self) -> bool:
+        return self.key is not None
+
+
+@frozen
+class Request:
+    """Everything needed to send one HTTP request, and nothing secret (auth is added on send)."""
+
+    method: str
+    url: str
+    params: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes | None = None
+    authenticated: bool = True
+
+    @property
+    def idempotent(self) -> bool:
+        """Safe to send twice: the method is idempotent, or the POST carries an idempotency token."""
+        if self.method in IDEMPOTENT_METHODS:
+            return True
+        return any(name.lower() == IDEMPOTENCY_HEADER.lower() for name, _ in self.headers)
+
+    @property
+    def display_url(self) -> str:
+        """The URL with its query, for errors and logs (never holds credentials)."""
+        if not self.params:
+            return redact_url(self.url)
+        return redact_url(str(URL(self.url).extend_query(list(self.params))))
+
+
+def build_request(endpoint: Endpoint[Any], base_url: str, arguments: Mapping[str, Any]) -> Request:
+    """Check every argument against the declaration and assemble the request.
+
+    Unknown argument names, missing required ones and bad values raise ValidationError naming
+    the argument; ``None`` means "not given".
+    """
+    for name in arguments:
+        if name not in endpoint.args:
+            known = ", ".join(sorted(n for n, a in endpoint.args.items() if a.location != "path"))
+            raise ValidationError(
+                name, f"is not a parameter of {endpoint.method} {endpoint.path} (known: {known})"
+            )
+    path_values: dict[str, str] = {}
+    params: list[tuple[str, str]] = []
+    form_pairs: list[tuple[str, str]] = []
+    headers: list[tuple[str, str]] = []
+    json_doc: Any = None
+    for name, arg in endpoint.args.items():
+        value = arguments.get(name)
+        if value is None:
+            if arg.required:
+                raise ValidationError(name, "is required")
+            continue
+        encoded = arg.encode(name, value)
+        if arg.location == "path":
+            path_values[name] = urllib.parse.quote(str(encoded), safe="")
+        elif arg.location == "json":
+            if arg.wire is None:
+                json_doc = encoded
+            else:
+                json_doc = {} if json_doc is None else json_doc
+                json_doc[arg.wire] = encoded
+        else:
+            assert arg.wire is not None
+            pairs = [(arg.wire, v) for v in (encoded if isinstance(encoded, list) else [encoded])]
+            {"query": params, "form": form_pairs, "header": headers}[arg.location].extend(pairs)
+    body: bytes | None = None
+    if json_doc is not None:
+        body = orjson.dumps(json_doc)
+        headers.append(("Content-Type", "application/json"))
+    elif form_pairs or (
+        endpoint.method == "POST" and any(a.location == "form" for a in endpoint.args.values())
+    ):
+        body = encode_form(form_pairs)
+        headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+    url = base_url.rstrip("/") + endpoint.path.format(**path_values)
+    return Request(
+        method=endpoint.method,
+        url=url,
+        params=tuple(params),
+        headers=tuple(headers),
+        body=body,
+        authenticated=endpoint.authenticated,
+    )
+
+
+def encode_form(pairs: Iterable[tuple[str, str]]) -> bytes:
+    """``application/x-www-form-urlencoded`` with repeated keys kept in order."""
+    return urllib.parse.urlencode(list(pairs)).encode()
+
+
+def decode_json(body: bytes, url: str) -> Any:
+    """Parse a JSON body; a body that is not JSON (or was cut short) is a DecodeError."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        snippet = body[:80].decode("utf-8", "replace")
+        raise DecodeError(
+            url=redact_url(url), reason=f"not JSON ({exc}); body starts {snippet!r}"
+        ) from None
+
+
+_ERROR_CLASSES: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: AuthenticationError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+def error_for(status: int, body: bytes, method: str, url: str) -> ApiError:
+    """The exception for an error response, with Twilio's code/message/more_info when present.
+
+    Understands Twilio's v1 body (``code``, ``message``, ``more_info``, ``status``), the v2 body
+    (``http_status_code``, ``user_error``), Statuspage's ``error``, and plain text or HTML.
+    """
+    cls = _ERROR_CLASSES.get(status) or (ServerError if status >= 500 else ApiError)
+    code: int | None = None
+    message: str | None = None
+    more_info: str | None = None
+    try:
+        doc = orjson.loads(body) if body else None
+    except orjson.JSONDecodeError:
+        doc = None
+    if isinstance(doc, dict):
+        raw_code = doc.get("code")
+        if isinstance(raw_code, int) and not isinstance(raw_code, bool):
+            code = raw_code
+        elif isinstance(raw_code, str) and raw_code.isdigit():
+            code = int(raw_code)
+        for key in ("message", "error", "detail"):
+            value = doc.get(key)
+            if isinstance(value, str) and value:
+                message = value
+                break
+        if isinstance(doc.get("more_info"), str):
+            more_info = doc["more_info"]
+    elif body:
+        message = body[:200].decode("utf-8", "replace").strip() or None
+    return cls(
+        status=status,
+        method=method,
+        url=redact_url(url),
+        code=code,
+        message=message,
+        more_info=more_info,
+    )
+
+
+def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date), else None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, seconds)
+
+
+def parse_page(data: Any, key: str | None, base_url: str, url: str) -> tuple[list[Any], PageMeta]:
+    """Split a list response into its raw records and its meta, for both paging styles.
+
+    The next link is resolved to an absolute URL and checked (see resolve_page_link).
+    """
+    if not isinstance(data, dict):
+        raise DecodeError(
+            url=redact_url(url), reason=f"expected a JSON object, got {type(data).__name__}"
+        )
+    meta_doc = data.get("meta")
+    if isinstance(meta_doc, dict):  # Monitor / Events / Alarms: meta.next_page_url
+        key = key or meta_doc.get("key")
+        raw_next = meta_doc.get("next_page_url")
+        meta = PageMeta(
+            page=_int_or_none(meta_doc.get("page")),
+            page_size=_int_or_none(meta_doc.get("page_size")),
+            key=_str_or_none(meta_doc.get("key")),
+            url=_str_or_none(meta_doc.get("url")),
+            first_page_url=_str_or_none(meta_doc.get("first_page_url")),
+            previous_page_url=_str_or_none(meta_doc.get("previous_page_url")),
+            next_page_url=resolve_page_link(raw_next, base_url) if raw_next else None,
+        )
+    else:  # Api 2010: next_page_uri relative to the API host
+        raw_next = data.get("next_page_uri")
+        meta = PageMeta(
+            page=_int_or_none(data.get("page")),
+            page_size=_int_or_none(data.get("page_size")),
+            key=key,
+            url=_absolute(data.get("uri"), base_url),
+            first_page_url=_absolute(data.get("first_page_uri"), base_url),
+            previous_page_url=_absolute(data.get("previous_page_uri"), base_url),
+            next_page_url=resolve_page_link(raw_next, base_url) if raw_next else None,
+            start=_int_or_none(data.get("start")),
+            end=_int_or_none(data.get("end")),
+        )
+    records = data.get(key) if key else None
+    if not isinstance(records, list):
+        raise DecodeError(
+            url=redact_url(url),
+            reason=f"expected a list under {key!r}, got {type(records).__name__}",
+        )
+    return records, meta
+
+
+def resolve_page_link(link: Any, base_url: str) -> str:
+    """An absolute, safe URL for a next-page link, or PagingError.
+
+    Relative links (Api 2010's ``next_page_uri``) are resolved against the API base. Absolute
+    links must keep the base's scheme, host and port: credentials are never sent elsewhere.
+    """
+    if not isinstance(link, str) or not link.strip():
+        raise PagingError(url=repr(link), reason="the link is not a URL")
+    try:
+        target = URL(link.strip())
+        base = URL(base_url)
+        if not target.is_absolute():
+            if not target.path.startswith("/") or target.host:
+                raise PagingError(
+                    url=redact_url(link), reason="a relative link must start with '/'"
+                )
+            target = base.join(target)
+    except (ValueError, TypeError):
+        raise PagingError(url=redact_url(link), reason="the link is not a URL") from None
+    if target.user is not None or target.password is not None:
+        raise PagingError(url=redact_url(link), reason="the link carries user-info")
+    if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+        raise PagingError(
+            url=redact_url(link),
+            reason=f"it leaves {base.scheme}://{base.host}:{base.port} (the API base)",
+        )
+    return str(target)
+
+
+def check_base_url(domain: str, url: str) -> str:
+    """A base URL the client may send credentials to: https, or http on a loopback host only."""
+    try:
+        parsed = URL(url)
+    except (ValueError, TypeError):
+        raise ValidationError(f"base_urls[{domain!r}]", f"{url!r} is not a URL") from None
+    where = f"base_urls[{domain!r}]"
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValidationError(where, "must be an absolute http(s) URL")
+    if parsed.user is not None or parsed.password is not None:
+        raise ValidationError(where, "must not carry user-info; pass credentials to the client")
+    if parsed.query_string or parsed.fragment:
+        raise ValidationError(where, "must not have a query or fragment")
+    if parsed.scheme == "http" and not is_loopback_host(parsed.host):
+        raise ValidationError(where, "plain http:// is allowed only for loopback hosts")
+    return str(parsed).rstrip("/")
+
+
+def is_loopback_host(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def redact_url(url: str) -> str:
+    """The URL without user-info, so it can go into logs and messages."""
+    try:
+        parsed = URL(url)
+    except (ValueError, TypeError):
+        return "<unparseable URL>"
+    if parsed.user is None and parsed.password is None:
+        return url
+    return str(parsed.with_user(None).with_password(None))
+
+
+def _absolute(uri: Any, base_url: str) -> str | None:
+    if not isinstance(uri, str) or not uri:
+        return None
+    return str(URL(base_url).join(URL(uri))) if uri.startswith("/") else uri
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

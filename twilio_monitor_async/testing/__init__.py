@@ -1,0 +1,40 @@
+"""A fake Twilio server for tests, demos and benchmarks: public API, like httpx's MockTransport.
+
+It serves Monitor alerts and events (and, as they are added, every other API of the client)
+from seeded, deterministic data, with Twilio's real paging, Basic auth, filters, and fault
+injection. Use it as ``async with FakeTwilio() as fake: async with fake.client() as client: ...``,
+mount ``create_app(state)`` in your own aiohttp test server, or run ``twilio-monitor fake-server``.
+"""
+
+from ._routes import CustomRoute, InstanceRoute, ListRoute, json_response, twilio_error
+from ._server import (
+    ALL_FAULTS,
+    FAKE_ACCOUNT_SID,
+    FAKE_AUTH_TOKEN,
+    FakeState,
+    FakeStats,
+    FakeTwilio,
+    FaultPlan,
+    create_app,
+)
+from ._store import Collection, Match, Since, Until
+
+__all__ = [
+    "ALL_FAULTS",
+    "FAKE_ACCOUNT_SID",
+    "FAKE_AUTH_TOKEN",
+    "Collection",
+    "CustomRoute",
+    "FakeState",
+    "FakeStats",
+    "FakeTwilio",
+    "FaultPlan",
+    "InstanceRoute",
+    "ListRoute",
+    "Match",
+    "Since",
+    "Until",
+    "create_app",
+    "json_response",
+    "twilio_error",
+]
