@@ -53,7 +53,9 @@ def demo(alerts: int, events: int, seed: int) -> None:
 
 
 async def _demo(*, alerts: int, events: int, seed: int) -> None:
-    stderr.print(f"Starting the fake Twilio with {alerts} alerts and {events} events (seed {seed})...")
+    stderr.print(
+        f"Starting the fake Twilio with {alerts} alerts and {events} events (seed {seed})..."
+    )
     async with FakeTwilio(seed=seed, alerts=alerts, events=events) as fake:
         stderr.print(f"Fake Twilio listening on {fake.url}")
         async with fake.client() as client:
@@ -76,7 +78,9 @@ async def _demo(*, alerts: int, events: int, seed: int) -> None:
             newest = await client.alerts.list(limit=1, log_level="error")
             detail = await client.alerts.fetch(newest[0].sid) if newest and newest[0].sid else None
 
-    stdout.print(_counts_table("Alerts by log level", ("log level", "alerts"), by_level.most_common()))
+    stdout.print(
+        _counts_table("Alerts by log level", ("log level", "alerts"), by_level.most_common())
+    )
     stdout.print(
         _counts_table(
             "Top alert error codes",
@@ -152,7 +156,9 @@ def fake_server(
         stderr.print("Stopped.")
 
 
-async def _serve(host: str, port: int, seed: int, alerts: int, events: int, plan: FaultPlan) -> None:
+async def _serve(
+    host: str, port: int, seed: int, alerts: int, events: int, plan: FaultPlan
+) -> None:
     fake = FakeTwilio(host=host, port=port, seed=seed, alerts=alerts, events=events, faults=plan)
     async with fake:
         stdout.print(f"Fake Twilio serving on {fake.url}", highlight=False)
@@ -164,8 +170,7 @@ async def _serve(host: str, port: int, seed: int, alerts: int, events: int, plan
             highlight=False,
         )
         stdout.print("Press Ctrl-C to stop.", highlight=False)
-        while True:
-            await asyncio.sleep(3600)
+        await asyncio.Event().wait()  # until Ctrl-C cancels the run
 
 
 if __name__ == "__main__":  # pragma: no cover

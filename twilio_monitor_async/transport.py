@@ -87,7 +87,6 @@ class Transport:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._max_connections),
                 timeout=self._timeout,
-                headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
                 raise_for_status=False,
             )
         return self._session
@@ -145,7 +144,7 @@ class Transport:
 
     async def _send_once(self, request: Request) -> Response:
         session = self._get_session()
-        headers = dict(request.headers)
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **dict(request.headers)}
         if request.authenticated:
             assert self._authorization is not None
             headers["Authorization"] = self._authorization

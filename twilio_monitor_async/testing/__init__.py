@@ -6,7 +6,14 @@ injection. Use it as ``async with FakeTwilio() as fake: async with fake.client()
 mount ``create_app(state)`` in your own aiohttp test server, or run ``twilio-monitor fake-server``.
 """
 
-from ._routes import CustomRoute, InstanceRoute, ListRoute, json_response, twilio_error
+from ._routes import (
+    CustomRoute,
+    InstanceRoute,
+    ListRoute,
+    SeenRequest,
+    json_response,
+    twilio_error,
+)
 from ._server import (
     ALL_FAULTS,
     FAKE_ACCOUNT_SID,
@@ -32,6 +39,7 @@ __all__ = [
     "InstanceRoute",
     "ListRoute",
     "Match",
+    "SeenRequest",
     "Since",
     "Until",
     "create_app",

@@ -29,6 +29,7 @@ __all__ = [
     "CustomRoute",
     "InstanceRoute",
     "ListRoute",
+    "SeenRequest",
     "json_response",
     "twilio_error",
 ]
@@ -38,6 +39,15 @@ Scope = Callable[[web.Request], Callable[[Record], bool] | None]
 
 _PAGING_PARAMS = frozenset({"PageSize", "Page", "PageToken"})
 _JSON = "application/json"
+
+
+@frozen
+class SeenRequest:
+    """One request as the fake received it (for tests that check what a client sent)."""
+
+    method: str
+    path_qs: str
+    headers: Mapping[str, str] = field(repr=False)
 
 
 @frozen
@@ -245,6 +255,7 @@ def wrap(
     async def handle(request: web.Request) -> web.StreamResponse:
         stats = state.stats
         stats.requests += 1
+        stats.recent.append(SeenRequest(request.method, request.path_qs, dict(request.headers)))
         stats.in_flight += 1
         stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
         stats.peak_connections = max(stats.peak_connections, state.open_connections())

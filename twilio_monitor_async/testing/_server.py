@@ -9,7 +9,7 @@ API to the fake is adding it to ``_API_MODULES``.
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from types import ModuleType, TracebackType
@@ -19,7 +19,7 @@ from aiohttp import web
 from attrs import define, field
 
 from . import _monitor
-from ._routes import wrap
+from ._routes import SeenRequest, wrap
 from ._store import Collection
 
 if TYPE_CHECKING:
@@ -29,10 +29,12 @@ __all__ = [
     "ALL_FAULTS",
     "FAKE_ACCOUNT_SID",
     "FAKE_AUTH_TOKEN",
+    "STATE_KEY",
     "FakeState",
     "FakeStats",
     "FakeTwilio",
     "FaultPlan",
+    "SeenRequest",
     "create_app",
 ]
 
@@ -82,7 +84,10 @@ class FaultPlan:
 
 @define
 class FakeStats:
-    """What the fake saw: requests, statuses, faults, and the concurrency it was under."""
+    """What the fake saw: requests, statuses, faults, and the concurrency it was under.
+
+    ``recent`` keeps the last 1000 requests (method, path with query, headers).
+    """
 
     requests: int = 0
     responses: Counter[int] = field(factory=Counter)
@@ -91,11 +96,13 @@ class FakeStats:
     in_flight: int = 0
     max_in_flight: int = 0
     peak_connections: int = 0
+    recent: deque[SeenRequest] = field(factory=lambda: deque(maxlen=1000), repr=False)
 
     def reset(self) -> None:
         self.requests = self.auth_failures = self.max_in_flight = self.peak_connections = 0
         self.responses.clear()
         self.faults.clear()
+        self.recent.clear()
 
 
 @define
@@ -113,6 +120,8 @@ class FakeState:
     #: Per-API extra state (idempotency tokens, status page, ...), by API module name.
     extra: dict[str, Any] = field(factory=dict)
     open_connections: Callable[[], int] = field(default=lambda: 0, repr=False)
+    #: Randomness for records added after seeding (seeded too, so tests stay repeatable).
+    rng: random.Random = field(factory=lambda: random.Random(0), repr=False)
 
     def __attrs_post_init__(self) -> None:
         self.credentials.setdefault(self.account_sid, self.auth_token)
@@ -136,11 +145,23 @@ class FakeState:
     def collection(self, name: str) -> Collection:
         return self.collections[name]
 
+    def add_alert(self, **fields: Any) -> dict[str, Any]:
+        """Add a generated alert (``fields`` override any value) as if it just arrived."""
+        return self.collections["alerts"].add(_monitor.make_alert(self.rng, self, **fields))
+
+    def add_event(self, **fields: Any) -> dict[str, Any]:
+        """Add a generated audit event (``fields`` override any value)."""
+        return self.collections["events"].add(_monitor.make_event(self.rng, self, **fields))
+
+
+#: Where the app keeps its FakeState (``app[STATE_KEY]``).
+STATE_KEY = web.AppKey("state", FakeState)
+
 
 def create_app(state: FakeState) -> web.Application:
     """The aiohttp application serving ``state``; mount it anywhere, or use FakeTwilio."""
     app = web.Application()
-    app["state"] = state
+    app[STATE_KEY] = state
     routes: Iterable[Any] = [route for module in _API_MODULES for route in module.ROUTES]
     for route in routes:
         method, path, handler = wrap(route, state)
