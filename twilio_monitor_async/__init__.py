@@ -23,6 +23,7 @@ from .errors import (
     TwilioMonitorError,
     ValidationError,
 )
+from .follow import FollowCheckpoint
 from .models import Alert, AlertInstance, Event, LogLevel, PageMeta
 from .paging import Page
 from .retry import RetryPolicy, RetryStats
@@ -37,6 +38,7 @@ __all__ = [
     "ConflictError",
     "DecodeError",
     "Event",
+    "FollowCheckpoint",
     "LogLevel",
     "NotFoundError",
     "Page",

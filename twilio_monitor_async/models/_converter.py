@@ -199,6 +199,22 @@ converter.register_structure_hook_factory(
 )
 
 
+def _unstructure_datetime(value: datetime) -> str:
+    """ISO 8601 with ``Z`` for UTC: the form the APIs themselves send."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _unstructure_lenient_enum(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+converter.register_unstructure_hook(datetime, _unstructure_datetime)
+converter.register_unstructure_hook_factory(
+    lambda t: _lenient_enum_of(t) is not None, lambda _: _unstructure_lenient_enum
+)
+
+
 def structure_many(raw: list[Any], record_type: type[T]) -> list[T]:
     """Decode a list of raw JSON objects with the record's generated structure function."""
     hook = converter.get_structure_hook(record_type)

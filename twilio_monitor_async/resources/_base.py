@@ -9,19 +9,22 @@ argument is checked by ``sansio.build_request`` before any request is sent.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+import operator
+from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Generic, TypeVar
 
 import attrs
 
 from .. import _params
 from ..errors import DecodeError, ValidationError
+from ..follow import FollowCheckpoint, follow_records
 from ..models._converter import converter
 from ..paging import Page, PageReader, iterate_pages, iterate_records
 from ..sansio import Endpoint, Request, build_request, redact_url
 from ..transport import Response, Transport
 
-__all__ = ["ApiContext", "Fetching", "Listing", "Resource"]
+__all__ = ["ApiContext", "Fetching", "Following", "Listing", "Resource"]
 
 R = TypeVar("R")
 F = TypeVar("F")
@@ -101,6 +104,12 @@ def _positive(field: str, value: int | None) -> int | None:
     return value
 
 
+def _refuse_with_page_url(page_size: int | None, filters: Mapping[str, Any]) -> None:
+    if filters or page_size is not None:
+        name = next(iter(filters), "page_size")
+        raise ValidationError(name, "cannot be combined with page_url (the URL holds them)")
+
+
 class Listing(Resource, Generic[R]):
     """``stream``, ``list``, ``page`` and ``pages`` over the resource's ``list_endpoint``.
 
@@ -133,12 +142,25 @@ class Listing(Resource, Generic[R]):
         return min(limit, MAX_PAGE_SIZE) if limit is not None else MAX_PAGE_SIZE
 
     def pages(
-        self, *, page_size: int | None = None, page_limit: int | None = None, **filters: Any
+        self,
+        *,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        page_url: str | None = None,
+        **filters: Any,
     ) -> AsyncIterator[Page[R]]:
-        """Every page, lazily. Arguments are checked now, before anything is sent."""
+        """Every page, lazily; from ``page_url`` (a kept ``Page.next_page_url``) when given.
+
+        Arguments are checked now, before anything is sent.
+        """
         _positive("page_limit", page_limit)
-        first = self._first_request(self._walk_size(None, page_size), filters)
-        return iterate_pages(self._reader(), first, page_limit=page_limit)
+        reader = self._reader()
+        if page_url is not None:
+            _refuse_with_page_url(page_size, filters)
+            first = reader.request_for(page_url)
+        else:
+            first = self._first_request(self._walk_size(None, page_size), filters)
+        return iterate_pages(reader, first, page_limit=page_limit)
 
     def stream(
         self,
@@ -175,9 +197,7 @@ class Listing(Resource, Generic[R]):
         """One page. With ``page_url`` (a ``Page.next_page_url`` kept earlier), resume there."""
         reader = self._reader()
         if page_url is not None:
-            if filters or page_size is not None:
-                name = next(iter(filters), "page_size")
-                raise ValidationError(name, "cannot be combined with page_url (the URL holds them)")
+            _refuse_with_page_url(page_size, filters)
             return await reader.read(reader.request_for(page_url))
         return await reader.read(self._first_request(page_size, filters))
 
@@ -195,3 +215,63 @@ class Fetching(Resource, Generic[F]):
             if arg.location == "path" and name not in self._bound and name != "account_sid"
         ]
         return await self._call(self.fetch_endpoint, **{names[0]: sid})
+
+
+class Following(Listing[R]):
+    """``follow()``: new records as they arrive, for a list filtered by a record date."""
+
+    #: The record attribute the list's ``start_date`` filter applies to.
+    follow_date_field: str
+
+    def follow(
+        self,
+        *,
+        since: datetime | date | str | None = None,
+        checkpoint: FollowCheckpoint | None = None,
+        poll_interval: float = 10.0,
+        lookback: timedelta = timedelta(minutes=5),
+        max_polls: int | None = None,
+        on_poll: Callable[[FollowCheckpoint], None] | None = None,
+        **filters: Any,
+    ) -> AsyncIterator[R]:
+        """New records, oldest first, each once; polls every ``poll_interval`` seconds.
+
+        Starts at the newest record (only what arrives from now on), or replays from ``since``.
+        Keep ``checkpoint`` (a FollowCheckpoint, updated as records are yielded) and pass it
+        back after a restart to go on without repeating or skipping anything; ``on_poll`` gets
+        it after every poll, to save it. Filters are the list's own, except the dates, which
+        follow manages.
+        """
+        for name in ("start_date", "end_date"):
+            if name in filters:
+                raise ValidationError(name, "follow() manages the dates; use since= instead")
+        if not isinstance(lookback, timedelta) or lookback < timedelta(0):
+            raise ValidationError("lookback", "must be a non-negative timedelta")
+        if (
+            isinstance(poll_interval, bool)
+            or not isinstance(poll_interval, int | float)
+            or poll_interval < 0
+        ):
+            raise ValidationError("poll_interval", "must be a non-negative number of seconds")
+        _positive("max_polls", max_polls)
+        self._request(self.list_endpoint, filters)  # refuse bad filters now, not at the first poll
+        start = None
+        if since is not None:
+            moment = _params.to_utc("since", since)
+            start = (
+                moment
+                if isinstance(moment, datetime)
+                else datetime.combine(moment, time(), timezone.utc)
+            )
+        return follow_records(
+            self,
+            date_of=operator.attrgetter(self.follow_date_field),
+            id_of=operator.attrgetter("sid"),
+            since=start,
+            checkpoint=checkpoint,
+            poll_interval=float(poll_interval),
+            lookback=lookback,
+            max_polls=max_polls,
+            filters=filters,
+            on_poll=on_poll,
+        )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from .._params import choice, instant, sid, text
 from ..models.monitor import Alert, AlertInstance, Event, LogLevel
 from ..sansio import Endpoint, path, query
-from ._base import Fetching, Listing
+from ._base import Fetching, Following
 
 __all__ = ["Alerts", "Events"]
 
 
-class Alerts(Listing[Alert], Fetching[AlertInstance]):
+class Alerts(Following[Alert], Fetching[AlertInstance]):
     """``client.alerts``: debugger alerts, newest first.
 
     Filters: ``log_level`` (error, warning, notice, debug), ``start_date`` and ``end_date``
@@ -29,12 +29,13 @@ class Alerts(Listing[Alert], Fetching[AlertInstance]):
         },
         key="alerts",
     )
+    follow_date_field = "date_generated"
     fetch_endpoint = Endpoint(
         "GET", "monitor", "/v1/Alerts/{sid}", AlertInstance, {"sid": path(sid("NO"))}
     )
 
 
-class Events(Listing[Event], Fetching[Event]):
+class Events(Following[Event], Fetching[Event]):
     """``client.events``: the account's audit events, newest first.
 
     Filters: ``actor_sid`` (a US... user SID), ``event_type``, ``resource_sid`` (any SID),
@@ -56,4 +57,5 @@ class Events(Listing[Event], Fetching[Event]):
         },
         key="events",
     )
+    follow_date_field = "event_date"
     fetch_endpoint = Endpoint("GET", "monitor", "/v1/Events/{sid}", Event, {"sid": path(sid("AE"))})

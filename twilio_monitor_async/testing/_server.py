@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from attrs import define, field
 
-from . import _monitor
+from . import _monitor, _seed
 from ._routes import SeenRequest, wrap
 from ._store import Collection
 
@@ -146,11 +146,15 @@ class FakeState:
         return self.collections[name]
 
     def add_alert(self, **fields: Any) -> dict[str, Any]:
-        """Add a generated alert (``fields`` override any value) as if it just arrived."""
+        """Add a generated alert as if it just arrived (generated now, unless ``fields`` say
+        otherwise; ``fields`` override any value)."""
+        now = _seed.iso(datetime.now(timezone.utc))
+        fields = {"date_generated": now, "date_created": now, "date_updated": now, **fields}
         return self.collections["alerts"].add(_monitor.make_alert(self.rng, self, **fields))
 
     def add_event(self, **fields: Any) -> dict[str, Any]:
-        """Add a generated audit event (``fields`` override any value)."""
+        """Add a generated audit event dated now (``fields`` override any value)."""
+        fields = {"event_date": _seed.iso(datetime.now(timezone.utc)), **fields}
         return self.collections["events"].add(_monitor.make_event(self.rng, self, **fields))
 
 
