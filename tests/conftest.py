@@ -35,7 +35,9 @@ AUTH_TOKEN = "unit-test-auth-token-7f3a"
 API = "https://monitor.twilio.com"
 
 #: Fast retries for tests: the same decisions as the default policy, with tiny sleeps.
-FAST_RETRY = RetryPolicy(attempts=4, backoff_initial=0.001, backoff_max=0.01, jitter=0.1, deadline=30)
+FAST_RETRY = RetryPolicy(
+    attempts=4, backoff_initial=0.001, backoff_max=0.01, jitter=0.1, deadline=30
+)
 
 
 @pytest.fixture
