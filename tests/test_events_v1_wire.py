@@ -232,7 +232,8 @@ async def test_sink_fetch_update_delete(mock_http, client: TwilioMonitorClient) 
     by_method = {r.method: r for r in sent(mock_http)}
     assert set(by_method) == {"GET", "POST", "DELETE"}
     assert by_method["POST"].form() == [("Description", "renamed")]
-    assert by_method["GET"].body is None and by_method["DELETE"].body is None
+    assert by_method["GET"].body is None
+    assert by_method["DELETE"].body is None
     assert {r.path for r in by_method.values()} == {f"/v1/Sinks/{SINK}"}
 
 
