@@ -20,7 +20,7 @@ import orjson
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from ._routes import CustomRoute, InstanceRoute, ListRoute, json_response, twilio_error
+from ._routes import CustomRoute, InstanceRoute, ListRoute, json_response, serve_list, twilio_error
 from ._seed import iso, make_sid, spread
 from ._store import Collection, Match, Record
 
@@ -343,6 +343,33 @@ async def delete_subscribed_event(state: FakeState, request: web.Request) -> web
     return web.Response(status=204)
 
 
+_VERSIONS = ListRoute(
+    "/v1/Schemas/{Id}/Versions",
+    "schema_versions",
+    "schema_versions",
+    scope=lambda r: _versions_scope(r),
+)
+_SUBSCRIBED = ListRoute(
+    "/v1/Subscriptions/{SubscriptionSid}/SubscribedEvents",
+    "subscribed_events",
+    "types",
+    scope=lambda r: _subscribed_scope(r),
+)
+
+
+async def list_schema_versions(state: FakeState, request: web.Request) -> web.Response:
+    # A list under a parent that does not exist is a 404, not an empty page.
+    if request.match_info["Id"] not in state.collections["schemas"]:
+        return _not_found(request)
+    return await serve_list(_VERSIONS, state, request)
+
+
+async def list_subscribed_events(state: FakeState, request: web.Request) -> web.Response:
+    if _subscription(state, request, "SubscriptionSid") is None:
+        return _not_found(request)
+    return await serve_list(_SUBSCRIBED, state, request)
+
+
 # -- scopes --------------------------------------------------------------------------------------
 def _versions_scope(request: web.Request) -> Any:
     schema_id = request.match_info["Id"]
@@ -467,9 +494,7 @@ ROUTES = (
     ListRoute("/v1/Types", "event_types", "types", {"SchemaId": Match("schema_id")}),
     InstanceRoute("/v1/Types/{Type}", "event_types", id_param="Type"),
     InstanceRoute("/v1/Schemas/{Id}", "schemas", id_param="Id"),
-    ListRoute(
-        "/v1/Schemas/{Id}/Versions", "schema_versions", "schema_versions", scope=_versions_scope
-    ),
+    CustomRoute("GET", "/v1/Schemas/{Id}/Versions", list_schema_versions),
     CustomRoute("GET", "/v1/Schemas/{Id}/Versions/{Version}", fetch_schema_version),
     ListRoute(
         "/v1/Sinks", "sinks", "sinks", {"Status": Match("status")}, scope=_sinks_in_use_scope
@@ -487,11 +512,8 @@ ROUTES = (
     InstanceRoute("/v1/Subscriptions/{Sid}", "subscriptions"),
     CustomRoute("POST", "/v1/Subscriptions/{Sid}", update_subscription),
     CustomRoute("DELETE", "/v1/Subscriptions/{Sid}", delete_subscription),
-    ListRoute(
-        "/v1/Subscriptions/{SubscriptionSid}/SubscribedEvents",
-        "subscribed_events",
-        "types",
-        scope=_subscribed_scope,
+    CustomRoute(
+        "GET", "/v1/Subscriptions/{SubscriptionSid}/SubscribedEvents", list_subscribed_events
     ),
     CustomRoute(
         "POST", "/v1/Subscriptions/{SubscriptionSid}/SubscribedEvents", create_subscribed_event
