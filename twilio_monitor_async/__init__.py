@@ -10,6 +10,7 @@ The fake Twilio server for tests and demos is in ``twilio_monitor_async.testing`
 from ._version import __version__
 from .client import DEFAULT_BASE_URLS, TwilioMonitorClient
 from .errors import (
+    AlarmLimitError,
     ApiError,
     AuthenticationError,
     BadRequestError,
@@ -24,12 +25,35 @@ from .errors import (
     ValidationError,
 )
 from .follow import FollowCheckpoint
-from .models import Alert, AlertInstance, Event, LogLevel, PageMeta
+from .models import (
+    Alarm,
+    AlarmConfig,
+    Alert,
+    AlertInstance,
+    Event,
+    EventType,
+    LogLevel,
+    PageMeta,
+    QueryType,
+    Schema,
+    SchemaVersion,
+    Sink,
+    SinkResult,
+    SinkStatus,
+    SinkType,
+    SortOrder,
+    SubscribedEvent,
+    Subscription,
+    TimeWindow,
+)
 from .paging import Page
 from .retry import RetryPolicy, RetryStats
 
 __all__ = [
     "DEFAULT_BASE_URLS",
+    "Alarm",
+    "AlarmConfig",
+    "AlarmLimitError",
     "Alert",
     "AlertInstance",
     "ApiError",
@@ -38,16 +62,28 @@ __all__ = [
     "ConflictError",
     "DecodeError",
     "Event",
+    "EventType",
     "FollowCheckpoint",
     "LogLevel",
     "NotFoundError",
     "Page",
     "PageMeta",
     "PagingError",
+    "QueryType",
     "RateLimitError",
     "RetryPolicy",
     "RetryStats",
+    "Schema",
+    "SchemaVersion",
     "ServerError",
+    "Sink",
+    "SinkResult",
+    "SinkStatus",
+    "SinkType",
+    "SortOrder",
+    "SubscribedEvent",
+    "Subscription",
+    "TimeWindow",
     "TransportError",
     "TwilioMonitorClient",
     "TwilioMonitorError",

@@ -15,7 +15,16 @@ from types import TracebackType
 import aiohttp
 
 from .errors import ValidationError
-from .resources import Alerts, ApiContext, Events
+from .resources import (
+    Alarms,
+    Alerts,
+    ApiContext,
+    Events,
+    EventTypes,
+    Schemas,
+    Sinks,
+    Subscriptions,
+)
 from .retry import RetryPolicy, RetryStats
 from .sansio import check_base_url
 from .transport import Transport
@@ -139,6 +148,11 @@ class TwilioMonitorClient:
         context = ApiContext(self._transport, urls, account_sid)
         self.alerts = Alerts(context)
         self.events = Events(context)
+        self.alarms = Alarms(context)
+        self.event_types = EventTypes(context)
+        self.schemas = Schemas(context)
+        self.sinks = Sinks(context)
+        self.subscriptions = Subscriptions(context)
 
     @classmethod
     def from_env(

@@ -9,6 +9,7 @@ never copied in.
 from __future__ import annotations
 
 __all__ = [
+    "AlarmLimitError",
     "ApiError",
     "AuthenticationError",
     "BadRequestError",
@@ -83,6 +84,10 @@ class NotFoundError(ApiError):
 
 class ConflictError(ApiError):
     """HTTP 409: the request conflicts with the account's state (for Alarms: the 100-alarm limit)."""
+
+
+class AlarmLimitError(ConflictError):
+    """HTTP 409 from creating an alarm: the account already has its 100 alarms."""
 
 
 class RateLimitError(ApiError):

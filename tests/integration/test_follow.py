@@ -20,8 +20,15 @@ def newest(fake: FakeTwilio, name: str = "alerts") -> dict[str, object]:
     return next(iter(fake.state.collections[name]))
 
 
-async def one_poll(client: TwilioMonitorClient, checkpoint: FollowCheckpoint, **kwargs: object) -> list[str]:
-    return [a.sid async for a in client.alerts.follow(checkpoint=checkpoint, max_polls=1, poll_interval=0, **kwargs)]  # type: ignore[misc]
+async def one_poll(
+    client: TwilioMonitorClient, checkpoint: FollowCheckpoint, **kwargs: object
+) -> list[str]:
+    return [
+        a.sid
+        async for a in client.alerts.follow(
+            checkpoint=checkpoint, max_polls=1, poll_interval=0, **kwargs
+        )
+    ]  # type: ignore[misc]
 
 
 async def test_follow_starts_at_the_newest_record_and_emits_each_new_one_once(
@@ -41,27 +48,38 @@ async def test_follow_starts_at_the_newest_record_and_emits_each_new_one_once(
     assert await one_poll(fake_client, checkpoint) == []  # nothing twice
 
 
-async def test_late_arrivals_inside_the_lookback_are_caught(fake: FakeTwilio, fake_client: TwilioMonitorClient) -> None:
+async def test_late_arrivals_inside_the_lookback_are_caught(
+    fake: FakeTwilio, fake_client: TwilioMonitorClient
+) -> None:
     checkpoint = FollowCheckpoint()
     await one_poll(fake_client, checkpoint)
     assert checkpoint.high_water is not None
     late = fake.state.add_alert(date_generated=iso(checkpoint.high_water - timedelta(minutes=2)))
-    too_late = fake.state.add_alert(date_generated=iso(checkpoint.high_water - timedelta(minutes=20)))
+    too_late = fake.state.add_alert(
+        date_generated=iso(checkpoint.high_water - timedelta(minutes=20))
+    )
     got = await one_poll(fake_client, checkpoint, lookback=timedelta(minutes=5))
     assert got == [late["sid"]]
     assert too_late["sid"] not in got  # older than the look-back: by design out of reach
 
 
-async def test_since_replays_then_follows(fake: FakeTwilio, fake_client: TwilioMonitorClient) -> None:
+async def test_since_replays_then_follows(
+    fake: FakeTwilio, fake_client: TwilioMonitorClient
+) -> None:
     records = list(fake.state.collections["alerts"])
     since = records[10]["date_generated"]
     checkpoint = FollowCheckpoint()
     got = await one_poll(fake_client, checkpoint, since=since)
-    expected = sorted((r for r in records if r["date_generated"] >= since), key=lambda r: (r["date_generated"], r["sid"]))
+    expected = sorted(
+        (r for r in records if r["date_generated"] >= since),
+        key=lambda r: (r["date_generated"], r["sid"]),
+    )
     assert got == [r["sid"] for r in expected]
 
 
-async def test_filters_apply_while_following(fake: FakeTwilio, fake_client: TwilioMonitorClient) -> None:
+async def test_filters_apply_while_following(
+    fake: FakeTwilio, fake_client: TwilioMonitorClient
+) -> None:
     checkpoint = FollowCheckpoint()
     await one_poll(fake_client, checkpoint, log_level="error")
     assert checkpoint.high_water is not None
@@ -80,7 +98,9 @@ async def test_a_restarted_follower_neither_repeats_nor_skips(
     assert checkpoint.high_water is not None
     start = checkpoint.high_water
     first = fake.state.add_alert(date_generated=iso(start + timedelta(seconds=5)))
-    assert await one_poll(fake_client, checkpoint, on_poll=lambda cp: cp.save(path)) == [first["sid"]]
+    assert await one_poll(fake_client, checkpoint, on_poll=lambda cp: cp.save(path)) == [
+        first["sid"]
+    ]
 
     # A new process: only the saved file survives. Meanwhile one more alert arrived, and a late one.
     second = fake.state.add_alert(date_generated=iso(start + timedelta(seconds=9)))
@@ -91,7 +111,9 @@ async def test_a_restarted_follower_neither_repeats_nor_skips(
     assert FollowCheckpoint.load(tmp_path / "missing.json") is None
 
 
-async def test_memory_stays_bounded_over_many_polls(fake: FakeTwilio, fake_client: TwilioMonitorClient) -> None:
+async def test_memory_stays_bounded_over_many_polls(
+    fake: FakeTwilio, fake_client: TwilioMonitorClient
+) -> None:
     checkpoint = FollowCheckpoint()
     await one_poll(fake_client, checkpoint, lookback=timedelta(seconds=30))
     assert checkpoint.high_water is not None
@@ -105,16 +127,22 @@ async def test_memory_stays_bounded_over_many_polls(fake: FakeTwilio, fake_clien
     assert len(emitted) == len(set(emitted)) == 300
 
 
-async def test_a_running_follow_sees_records_as_they_arrive(fake: FakeTwilio, fake_client: TwilioMonitorClient) -> None:
+async def test_a_running_follow_sees_records_as_they_arrive(
+    fake: FakeTwilio, fake_client: TwilioMonitorClient
+) -> None:
     events = fake_client.events.follow(poll_interval=0.01)
     seen: list[str] = []
     added: list[str] = []
 
     async def produce() -> None:
         await asyncio.sleep(0.05)
-        top = datetime.fromisoformat(str(newest(fake, "events")["event_date"]).replace("Z", "+00:00"))
+        top = datetime.fromisoformat(
+            str(newest(fake, "events")["event_date"]).replace("Z", "+00:00")
+        )
         for step in range(5):
-            added.append(str(fake.state.add_event(event_date=iso(top + timedelta(seconds=step + 1)))["sid"]))
+            added.append(
+                str(fake.state.add_event(event_date=iso(top + timedelta(seconds=step + 1)))["sid"])
+            )
             await asyncio.sleep(0.02)
 
     producer = asyncio.create_task(produce())
@@ -128,7 +156,9 @@ async def test_a_running_follow_sees_records_as_they_arrive(fake: FakeTwilio, fa
     assert seen == added
 
 
-async def test_follow_refuses_bad_arguments_before_any_request(fake: FakeTwilio, fake_client: TwilioMonitorClient) -> None:
+async def test_follow_refuses_bad_arguments_before_any_request(
+    fake: FakeTwilio, fake_client: TwilioMonitorClient
+) -> None:
     for kwargs, field in (
         ({"start_date": "2026-01-01"}, "start_date"),
         ({"lookback": 5}, "lookback"),

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import cattrs
 
-__all__ = ["converter", "parse_datetime", "structure_many"]
+__all__ = ["converter", "parse_datetime", "register_camel_case", "structure_many"]
 
 T = TypeVar("T")
 
@@ -219,3 +219,46 @@ def structure_many(raw: list[Any], record_type: type[T]) -> list[T]:
     """Decode a list of raw JSON objects with the record's generated structure function."""
     hook = converter.get_structure_hook(record_type)
     return [hook(item, record_type) for item in raw]
+
+
+def _structure_optional_str_tuple(value: Any, _: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple):
+        raise TypeError(f"expected a list, got {type(value).__name__}")
+    return tuple(_as_text(item) for item in value)
+
+
+converter.register_structure_hook(tuple[str, ...] | None, _structure_optional_str_tuple)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def register_camel_case(cls: type[Any]) -> None:
+    """Decode and encode ``cls`` with camelCase wire keys (Monitor v2 Alarms speak camelCase).
+
+    The renames are generated once into cattrs' straight-line functions. When encoding, fields
+    left at a None or empty default are omitted, so optional wire fields are simply absent.
+    """
+    from attrs import NOTHING, fields
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+    structure_overrides: dict[str, Any] = {
+        a.name: override(rename=_camel(a.name)) for a in fields(cls)
+    }
+    unstructure_overrides: dict[str, Any] = {
+        a.name: override(
+            rename=_camel(a.name),
+            omit_if_default=a.default is not NOTHING and a.default in (None, ()),
+        )
+        for a in fields(cls)
+    }
+    converter.register_structure_hook(
+        cls, make_dict_structure_fn(cls, converter, **structure_overrides)
+    )
+    converter.register_unstructure_hook(
+        cls, make_dict_unstructure_fn(cls, converter, **unstructure_overrides)
+    )

@@ -1,6 +1,23 @@
 """Resource groups: one small declarative class per API collection."""
 
 from ._base import ApiContext, Fetching, Following, Listing, Resource
+from .alarms import Alarms
+from .events_v1 import EventTypes, Schemas, SchemaVersions, Sinks, SubscribedEvents, Subscriptions
 from .monitor import Alerts, Events
 
-__all__ = ["Alerts", "ApiContext", "Events", "Fetching", "Following", "Listing", "Resource"]
+__all__ = [
+    "Alarms",
+    "Alerts",
+    "ApiContext",
+    "EventTypes",
+    "Events",
+    "Fetching",
+    "Following",
+    "Listing",
+    "Resource",
+    "SchemaVersions",
+    "Schemas",
+    "Sinks",
+    "SubscribedEvents",
+    "Subscriptions",
+]

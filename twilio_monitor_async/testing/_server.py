@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from attrs import define, field
 
-from . import _monitor, _seed
+from . import _alarms, _events_v1, _monitor, _seed
 from ._routes import SeenRequest, wrap
 from ._store import Collection
 
@@ -45,7 +45,7 @@ FAKE_AUTH_TOKEN = "fake-auth-token-5f2b9c81d7"
 DEFAULT_NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=timezone.utc)
 ALL_FAULTS = ("429", "500", "502", "503", "504", "drop", "truncate", "slow")
 
-_API_MODULES: tuple[ModuleType, ...] = (_monitor,)
+_API_MODULES: tuple[ModuleType, ...] = (_monitor, _alarms, _events_v1)
 
 
 @define

@@ -1,0 +1,291 @@
+"""Events v1 (``client.event_types``, ``schemas``, ``sinks``, ``subscriptions``), as declarations.
+
+The Events API is form-encoded like the rest of Twilio's REST APIs, with two JSON-in-a-form
+values: ``SinkConfiguration`` is one JSON string, and ``Types`` is the key repeated with one JSON
+object each. Sub-resources (a schema's versions, a subscription's subscribed events) are the
+same classes bound to their parent's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .._events_params import event_type_refs
+from .._params import boolean, choice, integer, json_text, sid, text
+from ..models.events_v1 import (
+    EventType,
+    Schema,
+    SchemaVersion,
+    Sink,
+    SinkResult,
+    SinkStatus,
+    SinkType,
+    SubscribedEvent,
+    Subscription,
+)
+from ..sansio import Endpoint, form, path, query
+from ._base import Fetching, Listing
+
+__all__ = ["EventTypes", "SchemaVersions", "Schemas", "Sinks", "SubscribedEvents", "Subscriptions"]
+
+_SINK = path(sid("DG"))
+_SUBSCRIPTION = path(sid("DF"))
+_NAME = path(text())
+_VERSION = integer(minimum=1)
+_DESCRIPTION = text()
+
+
+class EventTypes(Listing[EventType], Fetching[EventType]):
+    """``client.event_types``: the event types a subscription can select.
+
+    Filter: ``schema_id``. ``fetch(type)`` takes the type's name.
+    """
+
+    list_endpoint = Endpoint(
+        "GET",
+        "events",
+        "/v1/Types",
+        EventType,
+        {"schema_id": query("SchemaId", text())},
+        key="types",
+    )
+    fetch_endpoint = Endpoint("GET", "events", "/v1/Types/{type}", EventType, {"type": _NAME})
+
+
+class SchemaVersions(Listing[SchemaVersion]):
+    """``client.schemas.versions(schema_id)``: the numbered versions of one schema."""
+
+    list_endpoint = Endpoint(
+        "GET",
+        "events",
+        "/v1/Schemas/{schema_id}/Versions",
+        SchemaVersion,
+        {"schema_id": _NAME},
+        key="schema_versions",
+    )
+    fetch_endpoint = Endpoint(
+        "GET",
+        "events",
+        "/v1/Schemas/{schema_id}/Versions/{version}",
+        SchemaVersion,
+        {"schema_id": _NAME, "version": path(_VERSION)},
+    )
+
+    async def fetch(self, version: int) -> SchemaVersion:
+        """One version (an integer from 1) of the schema."""
+        return await self._call(self.fetch_endpoint, version=version)
+
+
+class Schemas(Fetching[Schema]):
+    """``client.schemas``: ``fetch(schema_id)``, and ``versions(schema_id)`` for its versions."""
+
+    fetch_endpoint = Endpoint(
+        "GET", "events", "/v1/Schemas/{schema_id}", Schema, {"schema_id": _NAME}
+    )
+
+    def versions(self, schema_id: str) -> SchemaVersions:
+        """The versions of ``schema_id`` (checked when a request is made)."""
+        return SchemaVersions(self._context, schema_id=schema_id)
+
+
+class Sinks(Listing[Sink], Fetching[Sink]):
+    """``client.sinks``: destinations for streamed events.
+
+    Filters: ``in_use`` (bool: used by a subscription or not) and ``status`` (``initialized``,
+    ``validating``, ``active``, ``failed``).
+    """
+
+    list_endpoint = Endpoint(
+        "GET",
+        "events",
+        "/v1/Sinks",
+        Sink,
+        {
+            "in_use": query("InUse", boolean),
+            "status": query("Status", choice(status.value for status in SinkStatus)),
+        },
+        key="sinks",
+    )
+    fetch_endpoint = Endpoint("GET", "events", "/v1/Sinks/{sid}", Sink, {"sid": _SINK})
+    create_endpoint = Endpoint(
+        "POST",
+        "events",
+        "/v1/Sinks",
+        Sink,
+        {
+            "description": form("Description", _DESCRIPTION, required=True),
+            "sink_configuration": form("SinkConfiguration", json_text, required=True),
+            "sink_type": form("SinkType", choice(kind.value for kind in SinkType), required=True),
+        },
+    )
+    update_endpoint = Endpoint(
+        "POST",
+        "events",
+        "/v1/Sinks/{sid}",
+        Sink,
+        {"sid": _SINK, "description": form("Description", _DESCRIPTION, required=True)},
+    )
+    delete_endpoint: Endpoint[None] = Endpoint(
+        "DELETE", "events", "/v1/Sinks/{sid}", None, {"sid": _SINK}
+    )
+    test_endpoint = Endpoint("POST", "events", "/v1/Sinks/{sid}/Test", SinkResult, {"sid": _SINK})
+    validate_endpoint = Endpoint(
+        "POST",
+        "events",
+        "/v1/Sinks/{sid}/Validate",
+        SinkResult,
+        {"sid": _SINK, "test_id": form("TestId", text(), required=True)},
+    )
+
+    async def create(
+        self, description: str, sink_configuration: Mapping[str, Any], sink_type: SinkType | str
+    ) -> Sink:
+        """Create a sink. ``sink_configuration`` is sent as one JSON string, e.g. for Kinesis
+        ``{"arn": ..., "role_arn": ..., "external_id": ...}``, for a webhook
+        ``{"destination": ..., "method": "POST", "batch_events": False}``."""
+        return await self._call(
+            self.create_endpoint,
+            description=description,
+            sink_configuration=sink_configuration,
+            sink_type=sink_type,
+        )
+
+    async def update(self, sid: str, description: str) -> Sink:
+        """Change the sink's description (the only thing the API lets change)."""
+        return await self._call(self.update_endpoint, sid=sid, description=description)
+
+    async def delete(self, sid: str) -> None:
+        await self._call_no_content(self.delete_endpoint, sid=sid)
+
+    async def test(self, sid: str) -> SinkResult:
+        """Ask Twilio to send a test event to the sink (the event carries a test id)."""
+        return await self._call(self.test_endpoint, sid=sid)
+
+    async def validate(self, sid: str, test_id: str) -> SinkResult:
+        """Confirm the test event arrived by sending back its ``test_id``; activates the sink."""
+        return await self._call(self.validate_endpoint, sid=sid, test_id=test_id)
+
+
+class SubscribedEvents(Listing[SubscribedEvent], Fetching[SubscribedEvent]):
+    """``client.subscriptions.subscribed_events(subscription_sid)``: one subscription's types.
+
+    ``fetch``, ``update`` and ``delete`` take the event type's name.
+    """
+
+    _base = "/v1/Subscriptions/{subscription_sid}/SubscribedEvents"
+    list_endpoint = Endpoint(
+        "GET", "events", _base, SubscribedEvent, {"subscription_sid": _SUBSCRIPTION}, key="types"
+    )
+    fetch_endpoint = Endpoint(
+        "GET",
+        "events",
+        _base + "/{type}",
+        SubscribedEvent,
+        {"subscription_sid": _SUBSCRIPTION, "type": _NAME},
+    )
+    create_endpoint = Endpoint(
+        "POST",
+        "events",
+        _base,
+        SubscribedEvent,
+        {
+            "subscription_sid": _SUBSCRIPTION,
+            "type": form("Type", text(), required=True),
+            "schema_version": form("SchemaVersion", _VERSION),
+        },
+    )
+    update_endpoint = Endpoint(
+        "POST",
+        "events",
+        _base + "/{type}",
+        SubscribedEvent,
+        {
+            "subscription_sid": _SUBSCRIPTION,
+            "type": _NAME,
+            "schema_version": form("SchemaVersion", _VERSION, required=True),
+        },
+    )
+    delete_endpoint: Endpoint[None] = Endpoint(
+        "DELETE",
+        "events",
+        _base + "/{type}",
+        None,
+        {"subscription_sid": _SUBSCRIPTION, "type": _NAME},
+    )
+
+    async def create(self, type: str, schema_version: int | None = None) -> SubscribedEvent:
+        """Add an event type to the subscription (its schema's latest version when None)."""
+        return await self._call(self.create_endpoint, type=type, schema_version=schema_version)
+
+    async def update(self, type: str, schema_version: int) -> SubscribedEvent:
+        """Move the event type to another schema version."""
+        return await self._call(self.update_endpoint, type=type, schema_version=schema_version)
+
+    async def delete(self, type: str) -> None:
+        """Remove the event type from the subscription."""
+        await self._call_no_content(self.delete_endpoint, type=type)
+
+
+class Subscriptions(Listing[Subscription], Fetching[Subscription]):
+    """``client.subscriptions``: which event types go to which sink.
+
+    Filter: ``sink_sid``. ``subscribed_events(sid)`` manages one subscription's event types.
+    """
+
+    list_endpoint = Endpoint(
+        "GET",
+        "events",
+        "/v1/Subscriptions",
+        Subscription,
+        {"sink_sid": query("SinkSid", sid("DG"))},
+        key="subscriptions",
+    )
+    fetch_endpoint = Endpoint(
+        "GET", "events", "/v1/Subscriptions/{sid}", Subscription, {"sid": _SUBSCRIPTION}
+    )
+    create_endpoint = Endpoint(
+        "POST",
+        "events",
+        "/v1/Subscriptions",
+        Subscription,
+        {
+            "description": form("Description", _DESCRIPTION, required=True),
+            "sink_sid": form("SinkSid", sid("DG"), required=True),
+            "types": form("Types", event_type_refs, required=True),
+        },
+    )
+    update_endpoint = Endpoint(
+        "POST",
+        "events",
+        "/v1/Subscriptions/{sid}",
+        Subscription,
+        {"sid": _SUBSCRIPTION, "description": form("Description", _DESCRIPTION)},
+    )
+    delete_endpoint: Endpoint[None] = Endpoint(
+        "DELETE", "events", "/v1/Subscriptions/{sid}", None, {"sid": _SUBSCRIPTION}
+    )
+
+    async def create(
+        self, description: str, sink_sid: str, types: Iterable[Mapping[str, Any]]
+    ) -> Subscription:
+        """Subscribe ``sink_sid`` (an active sink) to ``types``: a list of
+        ``{"type": "com.twilio...", "schema_version": 1}`` (``schema_version`` optional)."""
+        return await self._call(
+            self.create_endpoint, description=description, sink_sid=sink_sid, types=types
+        )
+
+    async def update(self, sid: str, description: str | None = None) -> Subscription:
+        """Change the subscription's description.
+
+        The Events v1 OpenAPI document takes only ``Description`` here (older versions of the
+        API also took ``SinkSid``; the spec wins).
+        """
+        return await self._call(self.update_endpoint, sid=sid, description=description)
+
+    async def delete(self, sid: str) -> None:
+        await self._call_no_content(self.delete_endpoint, sid=sid)
+
+    def subscribed_events(self, subscription_sid: str) -> SubscribedEvents:
+        """The event types of one subscription (the SID is checked when a request is made)."""
+        return SubscribedEvents(self._context, subscription_sid=subscription_sid)
