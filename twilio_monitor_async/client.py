@@ -16,6 +16,8 @@ import aiohttp
 
 from .errors import ValidationError
 from .resources import Alerts, ApiContext, Events
+from .resources.notifications import Notifications
+from .resources.status_page import StatusPage
 from .retry import RetryPolicy, RetryStats
 from .sansio import check_base_url
 from .transport import Transport
@@ -139,6 +141,8 @@ class TwilioMonitorClient:
         context = ApiContext(self._transport, urls, account_sid)
         self.alerts = Alerts(context)
         self.events = Events(context)
+        self.notifications = Notifications(context)
+        self.status_page = StatusPage(context)
 
     @classmethod
     def from_env(

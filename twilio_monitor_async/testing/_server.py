@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from attrs import define, field
 
-from . import _monitor
+from . import _monitor, _notifications, _status_page
 from ._routes import wrap
 from ._store import Collection
 
@@ -43,7 +43,7 @@ FAKE_AUTH_TOKEN = "fake-auth-token-5f2b9c81d7"
 DEFAULT_NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=timezone.utc)
 ALL_FAULTS = ("429", "500", "502", "503", "504", "drop", "truncate", "slow")
 
-_API_MODULES: tuple[ModuleType, ...] = (_monitor,)
+_API_MODULES: tuple[ModuleType, ...] = (_monitor, _notifications, _status_page)
 
 
 @define
@@ -135,6 +135,13 @@ class FakeState:
 
     def collection(self, name: str) -> Collection:
         return self.collections[name]
+
+    @property
+    def status_page(self) -> _status_page.FakeStatusPage:
+        """The fake status page's state (components, incidents, ...): change it to simulate an
+        outage."""
+        page: _status_page.FakeStatusPage = self.extra["status_page"]
+        return page
 
 
 def create_app(state: FakeState) -> web.Application:
