@@ -68,7 +68,7 @@ _SUBSCRIBER_FIELDS = {
     "email": form("subscriber[email]", _email),
     "phone_number": form("subscriber[phone_number]", text(max_length=32)),
     "phone_country": form("subscriber[phone_country]", _phone_country),
-    "endpoint": form("subscriber[endpoint]", http_url),
+    "webhook_url": form("subscriber[endpoint]", http_url),
 }
 
 
@@ -173,15 +173,15 @@ class StatusPage(Resource):
         email: str | None = None,
         phone_number: str | None = None,
         phone_country: str | None = None,
-        endpoint: str | None = None,
+        webhook_url: str | None = None,
         component_ids: Iterable[str | StatusComponent] | None = None,
     ) -> Subscriber:
         """Subscribe to the whole page, or only to ``component_ids`` (ids or records).
 
         One channel: ``email``; or SMS with ``phone_number`` (and ``phone_country``, default
-        ``us`` at Statuspage); or a webhook ``endpoint`` (with an ``email`` to warn if it fails).
+        ``us`` at Statuspage); or a ``webhook_url`` (with an ``email`` to warn if it fails).
         """
-        channel = _channel(email, phone_number, phone_country, endpoint)
+        channel = _channel(email, phone_number, phone_country, webhook_url)
         document = await self._call(
             self.subscribe_endpoint, **channel, component_ids=_listed(component_ids)
         )
@@ -194,12 +194,12 @@ class StatusPage(Resource):
         email: str | None = None,
         phone_number: str | None = None,
         phone_country: str | None = None,
-        endpoint: str | None = None,
+        webhook_url: str | None = None,
     ) -> Subscriber:
         """Follow one unresolved incident until it is resolved (channels as ``subscribe``)."""
         if incident_id is None:
             raise ValidationError("incident_id", "is required")
-        channel = _channel(email, phone_number, phone_country, endpoint)
+        channel = _channel(email, phone_number, phone_country, webhook_url)
         document = await self._call(self.subscribe_endpoint, **channel, incident_id=incident_id)
         return document.subscriber
 
@@ -233,14 +233,14 @@ def _listed(values: Iterable[Any] | None) -> list[Any] | None:
 
 
 def _channel(
-    email: str | None, phone_number: str | None, phone_country: str | None, endpoint: str | None
+    email: str | None, phone_number: str | None, phone_country: str | None, webhook_url: str | None
 ) -> dict[str, str | None]:
     """The subscriber's one delivery channel, refused before the network when ambiguous."""
-    if endpoint is None and phone_number is None and email is None:
-        raise ValidationError("email", "give email, phone_number (SMS) or endpoint (webhook)")
-    if endpoint is not None and phone_number is not None:
+    if webhook_url is None and phone_number is None and email is None:
+        raise ValidationError("email", "give email, phone_number (SMS) or webhook_url")
+    if webhook_url is not None and phone_number is not None:
         raise ValidationError("phone_number", "a webhook subscriber has no phone number")
-    if endpoint is None and phone_number is not None and email is not None:
+    if webhook_url is None and phone_number is not None and email is not None:
         raise ValidationError("email", "give email or phone_number, not both")
     if phone_country is not None and phone_number is None:
         raise ValidationError("phone_country", "is only for an SMS subscriber (phone_number)")
@@ -248,5 +248,5 @@ def _channel(
         "email": email,
         "phone_number": phone_number,
         "phone_country": phone_country,
-        "endpoint": endpoint,
+        "webhook_url": webhook_url,
     }

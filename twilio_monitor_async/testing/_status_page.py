@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = ["FakeStatusPage"]
 
-SIZES = {"status_components": 400, "status_incidents": 60, "status_maintenances": 20}
 
 Doc = dict[str, Any]
 
@@ -166,7 +165,7 @@ REGIONS: dict[str, tuple[str, ...]] = {
         "South Africa",
     ),
 }
-_CHANNELS = ("SMS", "Voice")
+_CHANNELS = ("SMS Carrier Connectivity", "Voice Carrier Connectivity", "Number Porting")
 _INCIDENT_NAMES = (
     "Delayed SMS delivery to {c}",
     "Degraded call quality for {c}",
@@ -523,8 +522,14 @@ def _layout() -> list[tuple[str, tuple[str, ...]]]:
     groups = list(PRODUCTS.items())
     for channel in _CHANNELS:
         for region, countries in REGIONS.items():
-            groups.append((f"{channel} Carrier Connectivity - {region}", countries))
+            groups.append((f"{channel} - {region}", countries))
     return groups
+
+
+#: Components and groups of the page as laid out (about 300). A larger size repeats the layout
+#: with numbered names; a smaller one cuts it short.
+LAYOUT_SIZE = sum(1 + len(children) for _, children in _layout())
+SIZES = {"status_components": LAYOUT_SIZE, "status_incidents": 60, "status_maintenances": 20}
 
 
 def seed(
@@ -549,7 +554,7 @@ def seed(
             for child in children:
                 if len(page.components) >= status_components:
                     break
-                page.add_component(child, group=group, created=created)
+                page.add_component(child + suffix, group=group, created=created)
         round_ += 1
     leaves = page.leaves()
     # History, oldest first, on the page's logical clock, ending before the state's "now".
