@@ -398,3 +398,30 @@ async def test_a_notification_added_by_the_test_is_served_first(
     (first,) = await fake_client.notifications.list(limit=1)
     assert first.sid == "NO" + "f" * 32
     assert first.message_date == datetime(2026, 11, 20, 11, 59, 59, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thu, 30 Apr 2015 16:47:33 +0000",
+        "Mon, 13 Sep 2010 20:02:01 -0730",
+        "Fri, 20 Nov 2026 23:59:59 +0530",
+        "Sat, 1 Jan 2000 00:00:00 GMT",
+        "Tue, 18 Aug 2015 08:46 +0000",
+        "30 Apr 2015 16:47:33 +0000",
+        "thu, 30 apr 2015 16:47:33 +0000",
+    ],
+)
+def test_rfc2822_dates_decode_to_the_same_instant_as_the_email_parser(text: str) -> None:
+    from twilio_monitor_async.models import parse_datetime
+
+    got = parse_datetime(text)
+    assert got == parsedate_to_datetime(text)
+    assert got.utcoffset() == parsedate_to_datetime(text).utcoffset()
+
+
+def test_an_impossible_rfc2822_date_is_refused() -> None:
+    from twilio_monitor_async.models import parse_datetime
+
+    with pytest.raises(ValueError, match="day is out of range"):
+        parse_datetime("Thu, 31 Feb 2015 16:47:33 +0000")

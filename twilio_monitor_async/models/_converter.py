@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 import cattrs
 
+from ._rfc2822 import parse_rfc2822
+
 __all__ = ["converter", "parse_datetime", "structure_many"]
 
 T = TypeVar("T")
@@ -45,6 +47,10 @@ def parse_datetime(value: Any) -> datetime:
     if not isinstance(value, str):
         raise TypeError(f"expected a date string, got {type(value).__name__}")
     text = value.strip()
+    if text[:1].isalpha():  # a day name: Api 2010's RFC 2822, the fast way when it fits
+        fast = parse_rfc2822(text)
+        if fast is not None:
+            return fast
     if text[-1:] in ("Z", "z"):
         text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not take the Z suffix
     try:
