@@ -7,6 +7,7 @@ before any request exists, and every refusal names the argument the caller wrote
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timezone
@@ -21,7 +22,9 @@ __all__ = [
     "WireValue",
     "boolean",
     "choice",
+    "coded",
     "date_only",
+    "http_url",
     "instant",
     "integer",
     "json_text",
@@ -84,6 +87,29 @@ def choice(values: Iterable[str], *, case_insensitive: bool = True) -> Encoder:
         found = lookup.get(raw.lower() if case_insensitive else raw)
         if found is None:
             raise ValidationError(field, f"{raw!r} is not one of {', '.join(allowed)}")
+        return found
+
+    return encode
+
+
+def coded(codes: type[enum.Enum]) -> Encoder:
+    """A value the wire sends as a code (``Log=0``): the Enum member, its code, or its name.
+
+    ``coded(NotificationLog)`` takes ``NotificationLog.ERROR``, ``0``, ``"0"`` or ``"error"``.
+    """
+    by_key: dict[str, str] = {}
+    for member in codes:
+        by_key[str(member.value).lower()] = str(member.value)
+        by_key[member.name.lower()] = str(member.value)
+    allowed = ", ".join(f"{m.value} ({m.name.lower()})" for m in codes)
+
+    def encode(field: str, value: Any) -> str:
+        raw = value.value if isinstance(value, codes) else value
+        if isinstance(raw, bool) or not isinstance(raw, int | str):
+            raise ValidationError(field, f"must be one of {allowed}, got {type(value).__name__}")
+        found = by_key.get(str(raw).strip().lower())
+        if found is None:
+            raise ValidationError(field, f"{value!r} is not one of {allowed}")
         return found
 
     return encode
@@ -156,6 +182,19 @@ def date_only(field: str, value: Any) -> str:
     if isinstance(moment, datetime):
         moment = moment.date()
     return moment.isoformat()
+
+
+def http_url(field: str, value: Any) -> str:
+    """An absolute ``http(s)://`` URL with a host (a webhook endpoint), under 2000 characters."""
+    if not isinstance(value, str):
+        raise ValidationError(field, f"must be a URL string, got {type(value).__name__}")
+    scheme, sep, rest = value.partition("://")
+    host = rest.split("/", 1)[0]
+    if not sep or scheme.lower() not in ("http", "https") or not host or " " in value:
+        raise ValidationError(field, f"{value!r} is not an absolute http(s) URL")
+    if len(value) >= 2000:
+        raise ValidationError(field, "must be shorter than 2000 characters")
+    return value
 
 
 def json_text(field: str, value: Any) -> str:

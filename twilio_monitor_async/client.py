@@ -25,6 +25,8 @@ from .resources import (
     Sinks,
     Subscriptions,
 )
+from .resources.notifications import Notifications
+from .resources.status_page import StatusPage
 from .retry import RetryPolicy, RetryStats
 from .sansio import check_base_url
 from .transport import Transport
@@ -153,6 +155,8 @@ class TwilioMonitorClient:
         self.schemas = Schemas(context)
         self.sinks = Sinks(context)
         self.subscriptions = Subscriptions(context)
+        self.notifications = Notifications(context)
+        self.status_page = StatusPage(context)
 
     @classmethod
     def from_env(

@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 import cattrs
 
+from ._rfc2822 import parse_rfc2822
+
 __all__ = ["converter", "parse_datetime", "register_camel_case", "structure_many"]
 
 T = TypeVar("T")
@@ -45,6 +47,10 @@ def parse_datetime(value: Any) -> datetime:
     if not isinstance(value, str):
         raise TypeError(f"expected a date string, got {type(value).__name__}")
     text = value.strip()
+    if text[:1].isalpha():  # a day name: Api 2010's RFC 2822, the fast way when it fits
+        fast = parse_rfc2822(text)
+        if fast is not None:
+            return fast
     if text[-1:] in ("Z", "z"):
         text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not take the Z suffix
     try:
@@ -159,21 +165,23 @@ for _inner, _hook in (
     converter.register_structure_hook(_inner | None, _hook)
 
 
-def _lenient_enum_of(union: Any) -> type[enum.Enum] | None:
-    """The Enum class of a ``SomeEnum | str`` (optionally ``| None``) union, else None."""
+def _lenient_enums_of(union: Any) -> list[type[enum.Enum]]:
+    """The Enum classes of a ``SomeEnum | str`` (or ``E1 | E2 | str``, optionally ``| None``)
+    union, else an empty list. With several enums, the first that knows a value wins."""
     if typing.get_origin(union) not in (typing.Union, types.UnionType):
-        return None
+        return []
     args = typing.get_args(union)
     enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.Enum)]
-    if len(enums) == 1 and str in args:
-        return enums[0]
-    return None
+    return enums if enums and str in args else []
 
 
 def _make_lenient_enum_hook(union: Any) -> Callable[[Any, Any], Any]:
-    enum_cls = _lenient_enum_of(union)
-    assert enum_cls is not None
-    members: dict[Any, enum.Enum] = {m.value: m for m in enum_cls}
+    enums = _lenient_enums_of(union)
+    assert enums
+    enum_cls = enums[0]
+    members: dict[Any, enum.Enum] = {}
+    for cls in reversed(enums):
+        members.update({m.value: m for m in cls})
     nullable = type(None) in typing.get_args(union)
 
     def structure(value: Any, _: Any) -> Any:
@@ -195,8 +203,32 @@ def _make_lenient_enum_hook(union: Any) -> Callable[[Any, Any], Any]:
 
 # ``LogLevel | str | None``: known values become the Enum member, unknown ones stay strings.
 converter.register_structure_hook_factory(
-    lambda t: _lenient_enum_of(t) is not None, _make_lenient_enum_hook
+    lambda t: bool(_lenient_enums_of(t)), _make_lenient_enum_hook
 )
+
+
+def _is_item_tuple(tp: Any) -> bool:
+    args = typing.get_args(tp)
+    return typing.get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _make_item_tuple_hook(tp: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+    # ``tuple[X, ...]`` fields (a status page's components, an incident's updates): null means
+    # none, as a Statuspage group without children sends it.
+    item = typing.get_args(tp)[0]
+    item_hook = converter.get_structure_hook(item)
+
+    def structure(value: Any, _: Any) -> tuple[Any, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list | tuple):
+            raise TypeError(f"expected a list, got {type(value).__name__}")
+        return tuple(item_hook(v, item) for v in value)
+
+    return structure
+
+
+converter.register_structure_hook_factory(_is_item_tuple, _make_item_tuple_hook)
 
 
 def _unstructure_datetime(value: datetime) -> str:
@@ -211,7 +243,7 @@ def _unstructure_lenient_enum(value: Any) -> Any:
 
 converter.register_unstructure_hook(datetime, _unstructure_datetime)
 converter.register_unstructure_hook_factory(
-    lambda t: _lenient_enum_of(t) is not None, lambda _: _unstructure_lenient_enum
+    lambda t: bool(_lenient_enums_of(t)), lambda _: _unstructure_lenient_enum
 )
 
 

@@ -24,7 +24,8 @@ from ._server import (
     FaultPlan,
     create_app,
 )
-from ._store import Collection, Match, Since, Until
+from ._status_page import FakeStatusPage
+from ._store import Collection, Day, Match, Since, Until
 
 __all__ = [
     "ALL_FAULTS",
@@ -32,8 +33,10 @@ __all__ = [
     "FAKE_AUTH_TOKEN",
     "Collection",
     "CustomRoute",
+    "Day",
     "FakeState",
     "FakeStats",
+    "FakeStatusPage",
     "FakeTwilio",
     "FaultPlan",
     "InstanceRoute",

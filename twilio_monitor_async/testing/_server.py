@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from attrs import define, field
 
-from . import _alarms, _events_v1, _monitor, _seed
+from . import _alarms, _events_v1, _monitor, _notifications, _seed, _status_page
 from ._routes import SeenRequest, wrap
 from ._store import Collection
 
@@ -45,7 +45,13 @@ FAKE_AUTH_TOKEN = "fake-auth-token-5f2b9c81d7"
 DEFAULT_NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=timezone.utc)
 ALL_FAULTS = ("429", "500", "502", "503", "504", "drop", "truncate", "slow")
 
-_API_MODULES: tuple[ModuleType, ...] = (_monitor, _alarms, _events_v1)
+_API_MODULES: tuple[ModuleType, ...] = (
+    _monitor,
+    _alarms,
+    _events_v1,
+    _notifications,
+    _status_page,
+)
 
 
 @define
@@ -144,6 +150,13 @@ class FakeState:
 
     def collection(self, name: str) -> Collection:
         return self.collections[name]
+
+    @property
+    def status_page(self) -> _status_page.FakeStatusPage:
+        """The fake status page's state (components, incidents, ...): change it to simulate an
+        outage."""
+        page: _status_page.FakeStatusPage = self.extra["status_page"]
+        return page
 
     def add_alert(self, **fields: Any) -> dict[str, Any]:
         """Add a generated alert as if it just arrived (generated now, unless ``fields`` say

@@ -9,13 +9,16 @@ join, and the fake is never the bottleneck of a benchmark).
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal
 
 import orjson
 from attrs import frozen
 
-__all__ = ["Collection", "Match", "Since", "Until"]
+__all__ = ["Collection", "Day", "Match", "Since", "Until"]
 
 Record = dict[str, Any]
 
@@ -42,7 +45,36 @@ class Until:
     field: str
 
 
-Filter = Match | Since | Until
+@frozen
+class Day:
+    """Compare the calendar day (UTC) of ``field`` with a ``YYYY-MM-DD`` wire value.
+
+    ``on`` keeps that day, ``on_or_before`` / ``on_or_after`` the days up to / from it (Api
+    2010's ``MessageDate``, ``MessageDate<`` and ``MessageDate>``). The field may hold ISO 8601
+    or RFC 2822 dates; records without one never match.
+    """
+
+    field: str
+    compare: Literal["on", "on_or_before", "on_or_after"] = "on"
+
+
+Filter = Match | Since | Until | Day
+
+
+@functools.lru_cache(maxsize=65536)
+def day_of(value: str) -> date:
+    """The UTC calendar day of an ISO 8601 or RFC 2822 date string (ValueError if neither)."""
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            raise ValueError(f"not a date: {value!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).date()
 
 
 def iso_bound(value: str, *, upper: bool) -> str:
@@ -166,6 +198,8 @@ class Collection:
             rule = filters[wire]
             if isinstance(rule, Match):
                 checks.append(_matches(rule, value))
+            elif isinstance(rule, Day):
+                checks.append(_on_day(rule, date.fromisoformat(value.strip())))
             elif rule.field == self.order_field and self._key_of is not None and self.descending:
                 bound = iso_bound(value, upper=isinstance(rule, Until))
                 if isinstance(rule, Since):
@@ -218,5 +252,18 @@ def _in_range(rule: Since | Until, bound: str) -> Callable[[Record], bool]:
     def check(record: Record) -> bool:
         actual = record.get(rule.field) or ""
         return actual >= bound if isinstance(rule, Since) else "" < actual <= bound
+
+    return check
+
+
+def _on_day(rule: Day, wanted: date) -> Callable[[Record], bool]:
+    def check(record: Record) -> bool:
+        actual = record.get(rule.field)
+        if not actual:
+            return False
+        day = day_of(actual)
+        if rule.compare == "on":
+            return day == wanted
+        return day <= wanted if rule.compare == "on_or_before" else day >= wanted
 
     return check
