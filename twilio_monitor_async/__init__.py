@@ -66,6 +66,7 @@ from .models.status_page import (
 )
 from .paging import Page
 from .retry import RetryPolicy, RetryStats
+from .watch import HealthSnapshot, StatusChange
 
 __all__ = [
     "DEFAULT_BASE_URLS",
@@ -84,6 +85,7 @@ __all__ = [
     "Event",
     "EventType",
     "FollowCheckpoint",
+    "HealthSnapshot",
     "Incident",
     "IncidentImpact",
     "IncidentStatus",
@@ -111,6 +113,7 @@ __all__ = [
     "SinkStatus",
     "SinkType",
     "SortOrder",
+    "StatusChange",
     "StatusComponent",
     "StatusIndicator",
     "StatusPageInfo",

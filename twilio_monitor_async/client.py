@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from datetime import datetime, time, timedelta, timezone
 from types import TracebackType
 
 import aiohttp
 
+from ._params import to_utc
 from .errors import ValidationError
 from .resources import (
     Alarms,
@@ -30,6 +32,7 @@ from .resources.status_page import StatusPage
 from .retry import RetryPolicy, RetryStats
 from .sansio import check_base_url
 from .transport import Transport
+from .watch import HealthSnapshot, take_health_snapshot
 
 __all__ = ["DEFAULT_BASE_URLS", "TwilioMonitorClient"]
 
@@ -175,6 +178,25 @@ class TwilioMonitorClient:
         }
         settings.update(overrides)
         return cls(**settings)  # type: ignore[arg-type]
+
+    async def health_snapshot(
+        self, *, window: timedelta = timedelta(hours=1), since: datetime | None = None
+    ) -> HealthSnapshot:
+        """The status page and the account's alerts of the last ``window`` (or since ``since``),
+        read concurrently: Twilio's indicator, components not operational, open incidents, and
+        alert counts by level and error code."""
+        if since is None:
+            if not isinstance(window, timedelta) or window <= timedelta(0):
+                raise ValidationError("window", "must be a positive timedelta")
+            since = datetime.now(timezone.utc) - window
+        moment = to_utc("since", since)
+        if not isinstance(moment, datetime):
+            moment = datetime.combine(moment, time(), timezone.utc)
+        return await take_health_snapshot(
+            self.status_page.summary,
+            lambda start: self.alerts.stream(start_date=start),
+            since=moment,
+        )
 
     @property
     def account_sid(self) -> str | None:

@@ -9,7 +9,7 @@ back. Subscriber calls take form fields named ``subscriber[...]``, as Statuspage
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Any, Literal
 
 from .._params import Encoder, http_url, repeated, text
@@ -27,6 +27,7 @@ from ..models.status_page import (
     _SubscriberDocument,
 )
 from ..sansio import Endpoint, form, path
+from ..watch import StatusChange, watch_status
 from ._base import Resource
 
 __all__ = ["StatusPage"]
@@ -165,6 +166,21 @@ class StatusPage(Resource):
         if endpoint is None:
             raise ValidationError("which", f"{which!r} is not one of all, upcoming, active")
         return list((await self._call(endpoint)).scheduled_maintenances)
+
+    def watch(
+        self, *, interval: float = 60.0, max_polls: int | None = None
+    ) -> AsyncIterator[StatusChange]:
+        """Changes on the page as they happen (indicator, components, incidents, maintenances).
+
+        Polls the summary every ``interval`` seconds; the first poll is the baseline.
+        """
+        if isinstance(interval, bool) or not isinstance(interval, int | float) or interval < 0:
+            raise ValidationError("interval", "must be a non-negative number of seconds")
+        if max_polls is not None and (
+            isinstance(max_polls, bool) or not isinstance(max_polls, int) or max_polls < 1
+        ):
+            raise ValidationError("max_polls", "must be a positive integer")
+        return watch_status(self.summary, interval=float(interval), max_polls=max_polls)
 
     # -- subscribers --------------------------------------------------------------------------
     async def subscribe(
