@@ -15,6 +15,7 @@ from types import TracebackType
 import aiohttp
 
 from .errors import ValidationError
+from .limits import RequestLimits
 from .resources import Alerts, ApiContext, Events
 from .retry import RetryPolicy, RetryStats
 from .sansio import check_base_url
@@ -57,6 +58,9 @@ class TwilioMonitorClient:
     Authenticate with ``account_sid`` + ``auth_token``, or ``api_key`` + ``api_secret`` (then
     ``account_sid`` is still needed for account-scoped paths such as Notifications). Use it as an
     async context manager, or call ``aclose()`` when done.
+
+    ``max_in_flight`` caps the requests of all the client's work on the wire at once (default:
+    ``max_connections``); ``rate_limit`` (requests a second, default none) spaces them out.
     """
 
     def __init__(
@@ -72,6 +76,8 @@ class TwilioMonitorClient:
         timeout: float = 30.0,
         max_connections: int = 20,
         retry: RetryPolicy | bool = True,
+        max_in_flight: int | None = None,
+        rate_limit: float | None = None,
     ) -> None:
         if account_sid is not None and not (
             isinstance(account_sid, str) and _ACCOUNT_SID.fullmatch(account_sid)
@@ -111,6 +117,12 @@ class TwilioMonitorClient:
             policy = retry
         else:
             raise ValidationError("retry", "must be a RetryPolicy, True or False")
+        # One budget for all the client's work; by default as many requests as connections, so
+        # a large fan-out waits here rather than in the pool, where aiohttp's timeout would run.
+        limits = RequestLimits(
+            max_in_flight=max_connections if max_in_flight is None else max_in_flight,
+            rate_limit=rate_limit,
+        )
 
         urls = dict(DEFAULT_BASE_URLS)
         for domain in _REGIONAL_DOMAINS:
@@ -135,6 +147,7 @@ class TwilioMonitorClient:
             timeout=float(timeout),
             max_connections=max_connections,
             retry=policy,
+            limits=limits,
         )
         context = ApiContext(self._transport, urls, account_sid)
         self.alerts = Alerts(context)
@@ -175,6 +188,11 @@ class TwilioMonitorClient:
     def stats(self) -> RetryStats:
         """Requests sent, retries by cause and give-ups, since the client was made."""
         return self._transport.stats
+
+    @property
+    def limits(self) -> RequestLimits:
+        """The request budget shared by all work of this client (in flight, rate, 429 pauses)."""
+        return self._transport.limits
 
     @property
     def connector(self) -> aiohttp.BaseConnector | None:
