@@ -17,6 +17,7 @@ import aiohttp
 
 from ._params import to_utc
 from .errors import ValidationError
+from .limits import RequestLimits
 from .resources import (
     Alarms,
     Alerts,
@@ -71,6 +72,9 @@ class TwilioMonitorClient:
     Authenticate with ``account_sid`` + ``auth_token``, or ``api_key`` + ``api_secret`` (then
     ``account_sid`` is still needed for account-scoped paths such as Notifications). Use it as an
     async context manager, or call ``aclose()`` when done.
+
+    ``max_in_flight`` caps the requests of all the client's work on the wire at once (default:
+    ``max_connections``); ``rate_limit`` (requests a second, default none) spaces them out.
     """
 
     def __init__(
@@ -86,6 +90,8 @@ class TwilioMonitorClient:
         timeout: float = 30.0,
         max_connections: int = 20,
         retry: RetryPolicy | bool = True,
+        max_in_flight: int | None = None,
+        rate_limit: float | None = None,
     ) -> None:
         if account_sid is not None and not (
             isinstance(account_sid, str) and _ACCOUNT_SID.fullmatch(account_sid)
@@ -125,6 +131,12 @@ class TwilioMonitorClient:
             policy = retry
         else:
             raise ValidationError("retry", "must be a RetryPolicy, True or False")
+        # One budget for all the client's work; by default as many requests as connections, so
+        # a large fan-out waits here rather than in the pool, where aiohttp's timeout would run.
+        limits = RequestLimits(
+            max_in_flight=max_connections if max_in_flight is None else max_in_flight,
+            rate_limit=rate_limit,
+        )
 
         urls = dict(DEFAULT_BASE_URLS)
         for domain in _REGIONAL_DOMAINS:
@@ -149,6 +161,7 @@ class TwilioMonitorClient:
             timeout=float(timeout),
             max_connections=max_connections,
             retry=policy,
+            limits=limits,
         )
         context = ApiContext(self._transport, urls, account_sid)
         self.alerts = Alerts(context)
@@ -215,6 +228,11 @@ class TwilioMonitorClient:
     def stats(self) -> RetryStats:
         """Requests sent, retries by cause and give-ups, since the client was made."""
         return self._transport.stats
+
+    @property
+    def limits(self) -> RequestLimits:
+        """The request budget shared by all work of this client (in flight, rate, 429 pauses)."""
+        return self._transport.limits
 
     @property
     def connector(self) -> aiohttp.BaseConnector | None:

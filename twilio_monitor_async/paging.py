@@ -2,16 +2,19 @@
 
 ``iterate_pages`` is the single generator behind ``stream()``, ``list()`` and ``pages()`` of every
 resource, whatever the API's paging style (``meta.next_page_url`` or Api 2010's
-``next_page_uri``, both turned into ``PageMeta.next_page_url`` by ``sansio.parse_page``). It holds
-one page at a time, never fetches a page nobody asked for, refuses links that leave the API's
-host or loop back to a page already seen, and stops at ``limit`` records or ``page_limit`` pages.
+``next_page_uri``, both turned into ``PageMeta.next_page_url`` by ``sansio.parse_page``). It
+refuses links that leave the API's host or loop back to a page already seen, and stops at
+``limit`` records or ``page_limit`` pages. By default it reads exactly one page ahead, which hides
+a response's latency behind the caller's work on the page before it, with at most two pages in
+memory and never a page past the limits; ``prefetch=False`` holds one page and reads on demand.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import aclosing
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from attrs import field, frozen
 
@@ -81,25 +84,67 @@ class PageReader(Generic[R]):
 
 
 async def iterate_pages(
-    reader: PageReader[R], first: Request, *, page_limit: int | None = None
+    reader: PageReader[R],
+    first: Request,
+    *,
+    page_limit: int | None = None,
+    record_limit: int | None = None,
+    prefetch: bool = True,
 ) -> AsyncIterator[Page[R]]:
-    """Yield pages lazily from ``first`` on, following next links until the last page."""
+    """Yield pages lazily from ``first`` on, following next links until the last page.
+
+    With ``prefetch`` the next page is requested as soon as a page is yielded, so it is on its
+    way while the caller works on the current one: at most one page ahead, so at most two pages
+    are held. The read-ahead stops at ``page_limit`` pages or once ``record_limit`` records have
+    been yielded (no page nobody will read is requested). Closing the generator, or abandoning it
+    to the garbage collector, cancels a read-ahead still in flight and waits for it to end.
+    """
     seen: set[str] = {first.display_url}
-    request = first
     count = 0
-    while True:
-        page = await reader.read(request)
-        count += 1
-        yield page
-        next_url = page.meta.next_page_url
-        if next_url is None or (page_limit is not None and count >= page_limit):
-            return
-        if next_url in seen:
-            raise PagingError(
-                url=redact_url(next_url), reason="it loops back to a page already read"
-            )
-        seen.add(next_url)
-        request = reader.request_for(next_url)
+    records = 0
+    ahead: asyncio.Task[Page[R]] | None = None
+    request: Request | None = first
+    try:
+        while request is not None:
+            if ahead is not None:
+                task, ahead = ahead, None
+                page = await task
+            else:
+                page = await reader.read(request)
+            count += 1
+            records += len(page.records)
+            request = None
+            next_url = page.meta.next_page_url
+            more = next_url is not None and (page_limit is None or count < page_limit)
+            if more and (record_limit is None or records < record_limit):
+                assert next_url is not None
+                if next_url in seen:
+                    raise PagingError(
+                        url=redact_url(next_url), reason="it loops back to a page already read"
+                    )
+                seen.add(next_url)
+                request = reader.request_for(next_url)
+                if prefetch:
+                    ahead = asyncio.ensure_future(reader.read(request))
+            yield page
+            del page  # the caller has moved on: do not keep it alive while the next one arrives
+    finally:
+        if ahead is not None:
+            await _cancel(ahead)
+
+
+async def _cancel(task: asyncio.Task[Any]) -> None:
+    """Cancel ``task`` and wait for it to end; its outcome is dropped (nobody wants that page)."""
+    task.add_done_callback(_drop_outcome)
+    task.cancel()
+    await asyncio.wait([task])
+
+
+def _drop_outcome(task: asyncio.Future[Any]) -> None:
+    # Retrieve the exception so asyncio does not log "Task exception was never retrieved" for a
+    # read-ahead that failed after the consumer had already stopped.
+    if not task.cancelled():
+        task.exception()
 
 
 async def iterate_records(

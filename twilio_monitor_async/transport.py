@@ -27,6 +27,7 @@ from tenacity import (
 
 from ._version import __version__
 from .errors import ApiError, TransportError, ValidationError
+from .limits import RequestLimits
 from .retry import RetryPolicy, RetryStats, cause_of
 from .sansio import Request, decode_json, error_for, redact_url, retry_after_seconds
 
@@ -60,12 +61,15 @@ class Transport:
         timeout: float,
         max_connections: int,
         retry: RetryPolicy,
+        limits: RequestLimits | None = None,
     ) -> None:
         self._authorization = authorization
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._max_connections = max_connections
         self.retry = retry
         self.stats = RetryStats()
+        #: Shared by every request of the client (fan-out, shards, prefetch alike).
+        self.limits = limits if limits is not None else RequestLimits()
         self._session: aiohttp.ClientSession | None = None
         self._closed = False
 
@@ -151,14 +155,17 @@ class Transport:
         self.stats.requests += 1
         started = time.perf_counter()
         try:
-            async with session.request(
-                request.method,
-                request.url,
-                params=request.params or None,
-                data=request.body,
-                headers=headers,
-                allow_redirects=False,
-            ) as response:
+            async with (
+                self.limits.slot(),
+                session.request(
+                    request.method,
+                    request.url,
+                    params=request.params or None,
+                    data=request.body,
+                    headers=headers,
+                    allow_redirects=False,
+                ) as response,
+            ):
                 body = await response.read()
                 status = response.status
                 response_headers = response.headers
@@ -197,6 +204,10 @@ class Transport:
         if status >= 400:
             error = error_for(status, body, request.method, request.display_url)
             error.retry_after = retry_after_seconds(response_headers.get("Retry-After"))
+            if status == 429 and error.retry_after:
+                # The account is over its limit: hold every new attempt of this client, not
+                # just this request's retry, until the server said to come back.
+                self.limits.pause_until(asyncio.get_running_loop().time() + error.retry_after)
             raise error
         data = decode_json(body, url) if body else None
         return Response(status=status, headers=response_headers, data=data, url=url)

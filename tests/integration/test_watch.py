@@ -23,7 +23,10 @@ async def test_watch_reports_component_incident_and_indicator_changes(
     async def outage() -> None:
         await asyncio.sleep(0.05)
         incident = page.open_incident(
-            "Delayed outbound SMS", components=["Outbound SMS"], component_status="partial_outage", impact="major"
+            "Delayed outbound SMS",
+            components=["Outbound SMS"],
+            component_status="partial_outage",
+            impact="major",
         )
         incident_id.append(incident["id"])
 
@@ -44,9 +47,16 @@ async def test_watch_reports_component_incident_and_indicator_changes(
     assert indicator.old == "none" and indicator.new != "none"
 
 
-async def test_resolving_an_incident_is_a_change_and_nothing_repeats(fake: FakeTwilio, fake_client: TwilioMonitorClient) -> None:
+async def test_resolving_an_incident_is_a_change_and_nothing_repeats(
+    fake: FakeTwilio, fake_client: TwilioMonitorClient
+) -> None:
     page = fake.state.status_page
-    incident = page.open_incident("API errors", components=["Outbound SMS"], component_status="major_outage", impact="critical")
+    incident = page.open_incident(
+        "API errors",
+        components=["Outbound SMS"],
+        component_status="major_outage",
+        impact="critical",
+    )
     before = await fake_client.status_page.summary()
     page.resolve_incident(incident["id"])
     after = await fake_client.status_page.summary()
@@ -65,17 +75,23 @@ async def test_watch_with_max_polls_ends_and_validates(fake_client: TwilioMonito
     assert caught.value.field == "interval"
 
 
-async def test_health_snapshot_combines_status_and_alerts(fake: FakeTwilio, fake_client: TwilioMonitorClient) -> None:
+async def test_health_snapshot_combines_status_and_alerts(
+    fake: FakeTwilio, fake_client: TwilioMonitorClient
+) -> None:
     records = list(fake.state.collections["alerts"])
     since = datetime.fromisoformat(records[99]["date_generated"].replace("Z", "+00:00"))
     healthy = await fake_client.health_snapshot(since=since)
     recent = [r for r in records if r["date_generated"] >= records[99]["date_generated"]]
     assert healthy.alert_count == len(recent)
-    assert healthy.alerts_by_level.get("error", 0) == sum(1 for r in recent if r["log_level"] == "error")
+    assert healthy.alerts_by_level.get("error", 0) == sum(
+        1 for r in recent if r["log_level"] == "error"
+    )
     assert healthy.newest_alert is not None and healthy.newest_alert.sid == records[0]["sid"]
     assert healthy.twilio_ok and healthy.indicator == "none"
 
-    fake.state.status_page.open_incident("Voice outage", components=["Outbound SMS"], component_status="major_outage", impact="major")
+    fake.state.status_page.open_incident(
+        "Voice outage", components=["Outbound SMS"], component_status="major_outage", impact="major"
+    )
     degraded = await fake_client.health_snapshot(window=timedelta(minutes=1))
     assert not degraded.twilio_ok
     assert [c.name for c in degraded.not_operational] == ["Outbound SMS"]

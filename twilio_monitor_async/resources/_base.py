@@ -10,13 +10,13 @@ argument is checked by ``sansio.build_request`` before any request is sent.
 from __future__ import annotations
 
 import operator
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Generic, TypeVar
 
 import attrs
 
-from .. import _params
+from .. import _params, bulk
 from ..errors import DecodeError, ValidationError
 from ..follow import FollowCheckpoint, follow_records
 from ..models._converter import converter
@@ -141,18 +141,34 @@ class Listing(Resource, Generic[R]):
             return page_size
         return min(limit, MAX_PAGE_SIZE) if limit is not None else MAX_PAGE_SIZE
 
+    #: The inclusive date-range filters that ``stream(shards=N)`` splits into windows.
+    window_filters: tuple[str, str] = ("start_date", "end_date")
+    #: The list's order on its date: newest first (every Twilio log list) or oldest first.
+    newest_first: bool = True
+
+    def window_step(self) -> timedelta:
+        """The precision of the date filters: a day for date-only filters, else a second."""
+        args = self.list_endpoint.args
+        missing = [name for name in self.window_filters if name not in args]
+        if missing:
+            raise ValidationError(
+                "shards", f"{type(self).__name__} has no {missing[0]} filter to shard on"
+            )
+        start_arg = args[self.window_filters[0]]
+        return timedelta(days=1) if start_arg.encode is _params.date_only else timedelta(seconds=1)
+
     def pages(
         self,
         *,
         page_size: int | None = None,
         page_limit: int | None = None,
         page_url: str | None = None,
+        prefetch: bool = True,
         **filters: Any,
     ) -> AsyncIterator[Page[R]]:
-        """Every page, lazily; from ``page_url`` (a kept ``Page.next_page_url``) when given.
-
-        Arguments are checked now, before anything is sent.
-        """
+        """Every page, lazily, one read ahead unless ``prefetch=False``; from ``page_url`` (a
+        kept ``Page.next_page_url``) when given. Arguments are checked now, before anything is
+        sent."""
         _positive("page_limit", page_limit)
         reader = self._reader()
         if page_url is not None:
@@ -160,7 +176,7 @@ class Listing(Resource, Generic[R]):
             first = reader.request_for(page_url)
         else:
             first = self._first_request(self._walk_size(None, page_size), filters)
-        return iterate_pages(reader, first, page_limit=page_limit)
+        return iterate_pages(reader, first, page_limit=page_limit, prefetch=prefetch)
 
     def stream(
         self,
@@ -168,15 +184,40 @@ class Listing(Resource, Generic[R]):
         limit: int | None = None,
         page_size: int | None = None,
         page_limit: int | None = None,
+        prefetch: bool = True,
+        shards: int | None = None,
         **filters: Any,
     ) -> AsyncIterator[R]:
         """Every matching record, lazily, page by page; at most ``limit`` records.
 
-        ``page_size`` defaults to ``min(limit, 1000)`` (1000 without a limit).
+        ``page_size`` defaults to ``min(limit, 1000)`` (1000 without a limit). The next page is
+        fetched while the caller works on the current one unless ``prefetch=False``.
+        ``shards=N`` (with ``start_date`` and ``end_date``) walks N time windows of the range at
+        once and yields the same records in the same order (see ``bulk.stream_sharded``).
         """
         _positive("page_limit", page_limit)
+        if shards is not None:
+            if page_limit is not None:
+                raise ValidationError("page_limit", "cannot be combined with shards")
+            start_name, end_name = self.window_filters
+            self.window_step()  # refuses lists without date filters
+            bounds = {name: filters.pop(name, None) for name in (start_name, end_name)}
+            for name, value in bounds.items():
+                if value is None:
+                    raise ValidationError(name, "is required with shards (the range to split)")
+            return bulk.stream_sharded(
+                self,
+                shards=shards,
+                start_date=bounds[start_name],
+                end_date=bounds[end_name],
+                limit=limit,
+                page_size=self._walk_size(limit, page_size),
+                **filters,
+            )
         first = self._first_request(self._walk_size(limit, page_size), filters)
-        pages = iterate_pages(self._reader(), first, page_limit=page_limit)
+        pages = iterate_pages(
+            self._reader(), first, page_limit=page_limit, record_limit=limit, prefetch=prefetch
+        )
         return iterate_records(pages, limit=limit)
 
     async def list(
@@ -185,10 +226,19 @@ class Listing(Resource, Generic[R]):
         limit: int | None = None,
         page_size: int | None = None,
         page_limit: int | None = None,
+        prefetch: bool = True,
+        shards: int | None = None,
         **filters: Any,
     ) -> list[R]:
         """``stream`` collected into a list: bound it with ``limit`` or ``page_limit``."""
-        records = self.stream(limit=limit, page_size=page_size, page_limit=page_limit, **filters)
+        records = self.stream(
+            limit=limit,
+            page_size=page_size,
+            page_limit=page_limit,
+            prefetch=prefetch,
+            shards=shards,
+            **filters,
+        )
         return [record async for record in records]
 
     async def page(
@@ -215,6 +265,22 @@ class Fetching(Resource, Generic[F]):
             if arg.location == "path" and name not in self._bound and name != "account_sid"
         ]
         return await self._call(self.fetch_endpoint, **{names[0]: sid})
+
+    def fetch_many(
+        self,
+        sids: Iterable[str] | AsyncIterable[str],
+        *,
+        concurrency: int = bulk.DEFAULT_CONCURRENCY,
+        ordered: bool = False,
+    ) -> AsyncIterator[bulk.Outcome[str, F]]:
+        """``fetch`` each SID, ``concurrency`` at a time; one ``Outcome`` per SID.
+
+        Outcomes come as fetches complete, or in the order of ``sids`` with ``ordered=True``.
+        A SID that is malformed or fails (404, error after retries) is an Outcome with ``error``
+        set; the others are fetched all the same. The client's ``max_in_flight`` and
+        ``rate_limit`` still apply across everything it does.
+        """
+        return bulk.fan_out(self.fetch, sids, concurrency=concurrency, ordered=ordered)
 
 
 class Following(Listing[R]):
