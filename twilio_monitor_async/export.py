@@ -20,15 +20,18 @@ import os
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from contextlib import aclosing
 from pathlib import Path
 from typing import IO, Any, Literal
 
 import attrs
 import orjson
 
+from .bulk import DEFAULT_SHARD_BUFFER, WINDOWS_PER_SHARD, _merge_ordered, shard_windows
 from .errors import ValidationError
 from .models._converter import converter
 from .paging import Page
+from .resources import Fetching, Listing
 
 __all__ = ["FORMATS", "ExportCheckpoint", "ExportResult", "ExportWriter", "run_export"]
 
@@ -308,3 +311,70 @@ def _jsonl_to_parquet(
         if rows:
             parquet.write_table(pa.Table.from_pylist(rows, schema=schema))
     os.replace(temporary, target)
+
+
+def listing_walks(
+    listing: Listing[Any], filters: Mapping[str, Any], *, page_size: int = 1000, shards: int = 1
+) -> PageWalks:
+    """The page walks of an export of ``listing``: one walk, or (``shards`` > 1) consecutive
+    time windows between the ``start_date`` and ``end_date`` filters, ``shards`` read at once.
+
+    Each page comes tagged with its window's number, so the checkpoint can say where to go on.
+    """
+    if shards > 1:
+        start, end = filters.get("start_date"), filters.get("end_date")
+        if not start or not end:
+            raise ValidationError("shards", "sharding needs both --start and --end")
+        spans = shard_windows(start, end, shards * WINDOWS_PER_SHARD, step=listing.window_step())
+        if listing.newest_first:
+            spans.reverse()
+        windows = [{**filters, "start_date": a, "end_date": b} for a, b in spans]
+    else:
+        windows = [dict(filters)]
+    # Check every window's arguments now, before anything is sent.
+    for window in windows:
+        listing.pages(page_size=page_size, **window)
+
+    def walks(first: int, page_url: str | None) -> AsyncIterator[tuple[int, Page[Any]]]:
+        return _merged(listing, windows, first, page_url, page_size, shards)
+
+    return walks
+
+
+async def _merged(
+    listing: Listing[Any],
+    windows: Sequence[dict[str, Any]],
+    first: int,
+    page_url: str | None,
+    page_size: int,
+    shards: int,
+) -> AsyncIterator[tuple[int, Page[Any]]]:
+    async def walk(index: int) -> AsyncIterator[tuple[int, Page[Any]]]:
+        if index == first and page_url is not None:
+            pages = listing.pages(page_url=page_url, prefetch=shards <= 1)
+        else:
+            pages = listing.pages(page_size=page_size, prefetch=shards <= 1, **windows[index])
+        async with aclosing(pages) as walker:  # type: ignore[type-var]
+            async for page in walker:
+                yield index, page
+
+    walks = [walk(index) for index in range(first, len(windows))]
+    # The next ``shards - 1`` windows are read while the current one is written, each holding
+    # at most a few pages, and pages come out in window order.
+    merged: AsyncIterator[Any] = _merge_ordered(walks, shards, DEFAULT_SHARD_BUFFER)  # type: ignore[arg-type]
+    async with aclosing(merged) as pages:  # type: ignore[type-var]
+        async for item in pages:
+            yield item
+
+
+def detail_fetcher(listing: Fetching[Any], concurrency: int) -> Callable[[Sequence[Any]], Any]:
+    """A ``transform`` for run_export: each record's instance view, fetched ``concurrency`` at
+    a time and kept in the page's order. A failed fetch fails the export (it can be resumed)."""
+
+    async def fetch_all(records: Sequence[Any]) -> list[Any]:
+        outcomes = listing.fetch_many(
+            [r.sid for r in records], concurrency=concurrency, ordered=True
+        )
+        return [outcome.unwrap() async for outcome in outcomes]
+
+    return fetch_all

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -15,18 +17,26 @@ from twilio_monitor_async.cli import main
 from twilio_monitor_async.testing import FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN
 
 
-def test_demo_streams_the_fake_and_prints_a_summary() -> None:
-    result = CliRunner().invoke(main, ["demo", "--alerts", "700", "--events", "120"])
+def test_demo_exports_summarises_and_shows_the_status_page(tmp_path: Path) -> None:
+    out = tmp_path / "demo.jsonl"
+    result = CliRunner().invoke(
+        main, ["demo", "--alerts", "600", "--shards", "3", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
-    assert "Alerts by log level" in result.output
-    assert "Top alert error codes" in result.output
-    match = re.search(r"Streamed (\d+) alerts .* and (\d+) events", result.output, re.S)
-    assert match is not None and match.groups() == ("700", "120")
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 600
+    assert len({r["sid"] for r in rows}) == 600
+    assert all(r["response_body"] for r in rows)  # exported with details
+    assert "By log level" in result.output
+    assert "Top error codes" in result.output
+    assert "Per hour" in result.output
+    assert "Delayed SMS delivery" in result.output  # the fake status page's incident
+    assert "TWILIO_ACCOUNT_SID" in result.output  # what to run next
     counts = [
         int(n.replace(",", ""))
         for n in re.findall(r"│ (?:error|warning|notice|debug)\s+│\s+([\d,]+) │", result.output)
     ]
-    assert sum(counts) == 700
+    assert sum(counts) == 600
 
 
 def test_version_and_help() -> None:

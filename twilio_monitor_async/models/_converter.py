@@ -349,11 +349,13 @@ def _camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-def register_camel_case(cls: type[Any]) -> None:
-    """Decode and encode ``cls`` with camelCase wire keys (Monitor v2 Alarms speak camelCase).
+def register_camel_case(cls: type[Any], *, encode: bool = True) -> None:
+    """Decode (and, with ``encode``, encode) ``cls`` with camelCase wire keys (Monitor v2
+    Alarms speak camelCase).
 
     The renames are generated once into cattrs' straight-line functions. When encoding, fields
     left at a None or empty default are omitted, so optional wire fields are simply absent.
+    Records only ever read from the wire keep snake_case when unstructured (exports, --json).
     """
     from attrs import NOTHING, fields
     from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
@@ -371,6 +373,7 @@ def register_camel_case(cls: type[Any]) -> None:
     converter.register_structure_hook(
         cls, make_dict_structure_fn(cls, converter, **structure_overrides)
     )
-    converter.register_unstructure_hook(
-        cls, make_dict_unstructure_fn(cls, converter, **unstructure_overrides)
-    )
+    if encode:
+        converter.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, converter, **unstructure_overrides)
+        )

@@ -131,4 +131,4 @@ class AlarmSid:
 
 
 register_camel_case(AlarmConfig)
-register_camel_case(Alarm)
+register_camel_case(Alarm, encode=False)  # a response: exports and --json stay snake_case

@@ -1,0 +1,118 @@
+"""``twilio-monitor tail alerts|events``: follow new records like ``tail -f``, resumably."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from ..follow import FollowCheckpoint
+from ..models._converter import converter
+from ..resources import Following
+from ._common import connection_options, filter_options, make_client, run, split_connection, stdout
+
+#: The followable resources: CLI name -> (client attribute, resource class).
+FOLLOWABLE: dict[str, tuple[str, type[Following[Any]]]] = {}
+
+
+def _line(record: Any) -> str:
+    """One readable line per record: its date, its kind and what happened."""
+    row = converter.unstructure(record)
+    if "log_level" in row:
+        text = (row.get("alert_text") or "").split("&")[0].removeprefix("Msg=").replace("+", " ")
+        return (
+            f"{row.get('date_generated')}  {str(row.get('log_level') or '-').upper():7}  "
+            f"{row.get('error_code') or '-':>6}  {row.get('sid')}  {text}  {row.get('request_url') or ''}"
+        )
+    return (
+        f"{row.get('event_date')}  {row.get('event_type') or '-':28}  {row.get('sid')}  "
+        f"{row.get('resource_sid') or '-'}  {row.get('source') or '-'} {row.get('source_ip_address') or ''}"
+    )
+
+
+def make_tail_command() -> click.Command:
+    @click.group("tail", help="Follow new alerts or events as they arrive (like tail -f).")
+    def tail() -> None:
+        pass
+
+    for name, (attribute, resource) in FOLLOWABLE.items():
+        tail.add_command(_make_command(name, attribute, resource))
+    return tail
+
+
+def _make_command(name: str, attribute: str, resource: type[Following[Any]]) -> click.Command:
+    @click.command(name, help=f"Print new {name} as they arrive, each once.")
+    @connection_options
+    @filter_options(resource, skip=("start_date", "end_date"))
+    @click.option("--since", help="Replay from this date/time (ISO 8601) before following.")
+    @click.option(
+        "-o", "--output", type=click.Choice(["text", "json"]), default="text", show_default=True
+    )
+    @click.option(
+        "--poll-interval",
+        type=click.FloatRange(0),
+        default=10.0,
+        show_default=True,
+        help="Seconds between polls.",
+    )
+    @click.option(
+        "--lookback",
+        type=click.FloatRange(0),
+        default=300.0,
+        show_default=True,
+        help="Seconds re-read behind the newest record, for late arrivals.",
+    )
+    @click.option(
+        "--checkpoint",
+        type=click.Path(dir_okay=False),
+        help="Keep the position here; a restart goes on from it.",
+    )
+    @click.option(
+        "--max-polls",
+        type=click.IntRange(1),
+        help="Stop after this many polls (for scripts and cron).",
+    )
+    def command(**options: Any) -> None:
+        connection = split_connection(options)
+        run(bool(connection.get("debug")), lambda: _tail(attribute, connection, options))
+
+    return command
+
+
+async def _tail(attribute: str, connection: dict[str, Any], options: dict[str, Any]) -> None:
+    since = options.pop("since")
+    output = options.pop("output")
+    poll_interval = options.pop("poll_interval")
+    lookback = timedelta(seconds=options.pop("lookback"))
+    checkpoint_path = options.pop("checkpoint")
+    max_polls = options.pop("max_polls")
+    filters = {k: v for k, v in options.items() if v is not None}
+    checkpoint = FollowCheckpoint.load(checkpoint_path) if checkpoint_path else None
+    if checkpoint_path and checkpoint is None:
+        checkpoint = FollowCheckpoint()
+
+    def save(state: FollowCheckpoint) -> None:
+        if checkpoint_path:
+            state.save(Path(checkpoint_path))
+
+    async with make_client(connection) as client:
+        listing: Following[Any] = getattr(client, attribute)
+        records = listing.follow(
+            since=since,
+            checkpoint=checkpoint,
+            poll_interval=poll_interval,
+            lookback=lookback,
+            max_polls=max_polls,
+            on_poll=save,
+            **filters,
+        )
+        async for record in records:
+            if output == "json":
+                stdout.out(orjson.dumps(converter.unstructure(record)).decode())
+            else:
+                stdout.out(_line(record))
+            if checkpoint is not None:
+                save(checkpoint)
