@@ -68,9 +68,13 @@ class ExportCheckpoint:
 
 @attrs.frozen
 class ExportResult:
+    """What an export wrote: ``records`` in all, of which ``resumed_from`` by an earlier run;
+    ``already_done`` when the checkpoint said the export had finished."""
+
     records: int
     path: str | None
     resumed_from: int = 0
+    already_done: bool = False
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -183,7 +187,12 @@ async def run_export(
                 f"the checkpoint {checkpoint_path} belongs to another export ({state.query})",
             )
         if state.done:
-            return ExportResult(records=state.records, path=str(target), resumed_from=state.records)
+            return ExportResult(
+                records=state.records,
+                path=str(target),
+                resumed_from=state.records,
+                already_done=True,
+            )
         resumed_from = state.records
         data: IO[bytes] = open(data_path, "r+b")  # closed below, kept open across pages
         data.truncate(state.data_bytes)  # drop whatever was written after the checkpoint

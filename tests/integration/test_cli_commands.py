@@ -71,6 +71,34 @@ def test_export_filters_csv_and_stdout(fake: FakeTwilio, tmp_path: Path) -> None
     assert isinstance(lines[0]["event_data"], dict)
 
 
+def test_export_other_resources(fake: FakeTwilio, tmp_path: Path) -> None:
+    for resource, collection, extra in (
+        ("notifications", "notifications", ["--log", "warning"]),
+        ("sinks", "sinks", []),
+        ("subscriptions", "subscriptions", []),
+        ("event-types", "event_types", []),
+    ):
+        out = tmp_path / f"{resource}.jsonl"
+        result = invoke(fake, "export", resource, *extra, "--out", str(out))
+        assert result.exit_code == 0, (resource, result.output)
+        rows = jsonl(out)
+        assert rows, resource
+        stored = list(fake.state.collections[collection])
+        if resource == "notifications":
+            stored = [n for n in stored if str(n["log"]) == "1"]
+        key = "type" if resource == "event-types" else "sid"
+        assert sorted(r[key] for r in rows) == sorted(s[key] for s in stored), resource
+    call = next(n for n in fake.state.collections["notifications"] if n["call_sid"])
+    result = invoke(fake, "export", "notifications", "--call-sid", call["call_sid"])
+    sids = [json.loads(line)["sid"] for line in result.stdout.splitlines()]
+    assert call["sid"] in sids
+    assert all(
+        n["call_sid"] == call["call_sid"]
+        for n in fake.state.collections["notifications"]
+        if n["sid"] in sids
+    )
+
+
 def test_export_parquet(fake: FakeTwilio, tmp_path: Path) -> None:
     out = tmp_path / "alerts.parquet"
     result = invoke(fake, "export", "alerts", "--format", "parquet", "--out", str(out))

@@ -11,6 +11,7 @@ import click
 
 from .._version import __version__
 from ..resources import Alarms, Alerts, Events, EventTypes, Sinks, Subscriptions
+from ..resources.notifications import Notifications
 from ._alarms import alarms
 from ._common import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_STATUS, EXIT_USAGE
 from ._demo import demo
@@ -24,6 +25,7 @@ __all__ = ["EXIT_API", "EXIT_AUTH", "EXIT_NETWORK", "EXIT_OK", "EXIT_STATUS", "E
 EXPORTABLE: dict[str, Exportable] = {
     "alerts": Exportable("alerts", Alerts),
     "events": Exportable("events", Events),
+    "notifications": Exportable("notifications", Notifications, dated=False, extra=("call_sid",)),
     "alarms": Exportable("alarms", Alarms, dated=False),
     "sinks": Exportable("sinks", Sinks, dated=False),
     "subscriptions": Exportable("subscriptions", Subscriptions, dated=False),

@@ -26,6 +26,8 @@ class Exportable:
     attribute: str
     resource: type[Listing[Any]]
     dated: bool = True  # has start_date/end_date filters (so --start/--end and --shards apply)
+    #: Arguments of the list besides its declared filters (e.g. notifications' call_sid).
+    extra: tuple[str, ...] = ()
 
 
 def _query(resource: str, filters: dict[str, Any], details: bool) -> dict[str, Any]:
@@ -99,6 +101,10 @@ def _make_command(name: str, spec: Exportable) -> click.Command:
         debug = bool(connection.get("debug"))
         run(debug, lambda: _export(name, spec, connection, options))
 
+    for extra in spec.extra:
+        command = click.option(
+            "--" + extra.replace("_", "-"), extra, help=f"Only for this {extra}."
+        )(command)
     return command
 
 
@@ -138,6 +144,11 @@ async def _export(
                 on_records=advance,
             )
         elapsed = time.perf_counter() - started
+        if result.already_done:
+            stderr.print(
+                f"Nothing to do: {result.path} already holds the finished export ({result.records:,} {name})."
+            )
+            return
         fresh = result.records - result.resumed_from
         resumed = f" (resumed after {result.resumed_from:,})" if result.resumed_from else ""
         where = f" to {result.path}" if result.path else ""
