@@ -144,6 +144,10 @@ async def iterate_pages(
                 request = reader.request_for(next_url)
                 if prefetch:
                     ahead = asyncio.ensure_future(reader.fetch(request))
+                    # Let the read-ahead put its request on the wire now: a task only starts at
+                    # the next suspension, and a caller looping over records without awaiting
+                    # anything would otherwise not let it run until it asks for the next page.
+                    await asyncio.sleep(0)
             page = reader.decode(fetched)
             del fetched  # the raw JSON is no longer needed once decoded
             yield page
