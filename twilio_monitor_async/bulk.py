@@ -162,6 +162,9 @@ def fan_out(
 async def _fan_out_unordered(
     func: Callable[[T], Awaitable[R]], items: Iterable[T] | AsyncIterable[T], concurrency: int
 ) -> AsyncIterator[Outcome[T, R]]:
+    # Finished calls land in a queue (a done-callback each), so waiting for the next one costs
+    # the same however many are running, unlike asyncio.wait over the whole set.
+    finished: asyncio.Queue[asyncio.Task[Outcome[T, R]]] = asyncio.Queue()
     running: set[asyncio.Task[Outcome[T, R]]] = set()
     try:
         async with aclosing(_numbered(items)) as source:
@@ -173,12 +176,14 @@ async def _fan_out_unordered(
                     except StopAsyncIteration:
                         exhausted = True
                         break
-                    running.add(asyncio.ensure_future(_run_one(func, index, item)))
+                    task = asyncio.ensure_future(_run_one(func, index, item))
+                    task.add_done_callback(finished.put_nowait)
+                    running.add(task)
                 if not running:
                     return
-                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-                for outcome in sorted((task.result() for task in done), key=lambda o: o.index):
-                    yield outcome
+                done = await finished.get()
+                running.discard(done)
+                yield done.result()
     finally:
         await _cancel_all(running)
 

@@ -24,7 +24,7 @@ from .models.common import PageMeta
 from .sansio import Request, parse_page, redact_url, resolve_page_link
 from .transport import Transport
 
-__all__ = ["Page", "PageReader", "iterate_pages", "iterate_records"]
+__all__ = ["Page", "PageReader", "RawPage", "iterate_pages", "iterate_records"]
 
 R = TypeVar("R")
 
@@ -71,16 +71,33 @@ class PageReader(Generic[R]):
         return Request(method="GET", url=resolve_page_link(url, self._base_url))
 
     async def read(self, request: Request) -> Page[R]:
+        return self.decode(await self.fetch(request))
+
+    async def fetch(self, request: Request) -> RawPage:
+        """Send the request and split the body: raw records (not decoded yet) and the meta."""
         response = await self._transport.send(request)
         raw, meta = parse_page(response.data, self._key, self._base_url, response.url)
+        return RawPage(raw, meta, response.url)
+
+    def decode(self, fetched: RawPage) -> Page[R]:
+        """Decode a fetched page's records with the record's generated structure function."""
         try:
-            records = structure_many(raw, self._record)
+            records = structure_many(fetched.records, self._record)
         except Exception as exc:  # any failure inside the generated decoder is a decode error
             raise DecodeError(
-                url=redact_url(response.url),
+                url=redact_url(fetched.url),
                 reason=f"a {self._record.__name__} record has an unexpected shape ({exc!r})",
             ) from None
-        return Page(tuple(records), meta, reader=self)
+        return Page(tuple(records), fetched.meta, reader=self)
+
+
+@frozen
+class RawPage:
+    """A page as fetched: its records still raw JSON, its meta already parsed."""
+
+    records: list[Any]
+    meta: PageMeta
+    url: str
 
 
 async def iterate_pages(
@@ -93,28 +110,29 @@ async def iterate_pages(
 ) -> AsyncIterator[Page[R]]:
     """Yield pages lazily from ``first`` on, following next links until the last page.
 
-    With ``prefetch`` the next page is requested as soon as a page is yielded, so it is on its
-    way while the caller works on the current one: at most one page ahead, so at most two pages
-    are held. The read-ahead stops at ``page_limit`` pages or once ``record_limit`` records have
-    been yielded (no page nobody will read is requested). Closing the generator, or abandoning it
-    to the garbage collector, cancels a read-ahead still in flight and waits for it to end.
+    With ``prefetch`` the next page is requested as soon as this page's meta is read, before
+    its records are decoded: the response's latency hides behind the decoding and behind the
+    caller's work on this page. One page ahead at most, so at most two pages are held. The
+    read-ahead stops at ``page_limit`` pages or once ``record_limit`` records have been read (no
+    page nobody will read is requested). Closing the generator, or abandoning it to the garbage
+    collector, cancels a read-ahead still in flight and waits for it to end.
     """
     seen: set[str] = {first.display_url}
     count = 0
     records = 0
-    ahead: asyncio.Task[Page[R]] | None = None
+    ahead: asyncio.Task[RawPage] | None = None
     request: Request | None = first
     try:
         while request is not None:
             if ahead is not None:
                 task, ahead = ahead, None
-                page = await task
+                fetched = await task
             else:
-                page = await reader.read(request)
+                fetched = await reader.fetch(request)
             count += 1
-            records += len(page.records)
+            records += len(fetched.records)
             request = None
-            next_url = page.meta.next_page_url
+            next_url = fetched.meta.next_page_url
             more = next_url is not None and (page_limit is None or count < page_limit)
             if more and (record_limit is None or records < record_limit):
                 assert next_url is not None
@@ -125,7 +143,13 @@ async def iterate_pages(
                 seen.add(next_url)
                 request = reader.request_for(next_url)
                 if prefetch:
-                    ahead = asyncio.ensure_future(reader.read(request))
+                    ahead = asyncio.ensure_future(reader.fetch(request))
+                    # Let the read-ahead put its request on the wire now: a task only starts at
+                    # the next suspension, and a caller looping over records without awaiting
+                    # anything would otherwise not let it run until it asks for the next page.
+                    await asyncio.sleep(0)
+            page = reader.decode(fetched)
+            del fetched  # the raw JSON is no longer needed once decoded
             yield page
             del page  # the caller has moved on: do not keep it alive while the next one arrives
     finally:

@@ -110,6 +110,15 @@ class Transport:
                 "(or api_key and api_secret) to the client",
             )
         policy = self.retry
+        # Fast path: most requests succeed at once, and setting up tenacity costs about as much
+        # as the rest of our per-request work; it is only set up once an attempt has failed.
+        try:
+            return await self._send_once(request)
+        except Exception as error:
+            if policy.attempts > 1 and policy.should_retry(error, request):
+                first_failure: Exception | None = error
+            else:
+                raise
         retrying = AsyncRetrying(
             stop=stop_after_attempt(policy.attempts) | stop_before_delay(policy.deadline),
             wait=self._wait,
@@ -120,6 +129,11 @@ class Transport:
         try:
             async for attempt in retrying:
                 with attempt:
+                    if first_failure is not None:
+                        # Replay the first attempt's failure so that tenacity counts it, logs
+                        # it, and waits before the second attempt, exactly as if it had run it.
+                        failure, first_failure = first_failure, None
+                        raise failure
                     return await self._send_once(request)
         except Exception as error:
             if policy.should_retry(error, request):

@@ -288,7 +288,12 @@ def _make_record_hook(cls: type[Any]) -> Callable[[Any, Any], Any]:
             namespace[hook_name] = _deferred_hook
         else:
             namespace[hook_name] = converter.get_structure_hook(field.type)
-        if field.default is None:
+        if field.default is None and namespace[hook_name] is _structure_optional_str:
+            # The commonest field by far: a string passes through without a call.
+            value = (
+                f"(_v if (_v := __get({key})).__class__ is str else {hook_name}(_v, {type_name}))"
+            )
+        elif field.default is None:
             value = f"{hook_name}(__get({key}), {type_name})"
         else:
             default_name = f"__d{index}"

@@ -1,0 +1,258 @@
+"""One measured case per process: this library, the official ``twilio`` client, or the raw floor.
+
+``python -m benchmarks.cases CASE URL '{"n": 200000}'`` runs CASE against the page server at URL
+and prints one JSON object (seconds, records, peak RSS growth, ...). Each case gets a fresh
+interpreter so that memory figures start from the same baseline and no case warms the next.
+
+The official client is pointed at the same server by an ``AsyncTwilioHttpClient`` that rewrites
+``https://monitor.twilio.com`` to the loopback URL; the next-page links the server sends are
+already loopback URLs, so it follows them unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+import orjson
+import psutil
+
+from twilio_monitor_async import TwilioMonitorClient
+from twilio_monitor_async.testing import FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN
+from twilio_monitor_async.testing._server import DEFAULT_NOW
+
+TWILIO_HOST = "https://monitor.twilio.com"
+
+Case = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+CASES: dict[str, Case] = {}
+
+
+def case(function: Case) -> Case:
+    CASES[function.__name__] = function
+    return function
+
+
+class RssSampler:
+    """Peak resident memory above a baseline, sampled every 2 ms from a side thread."""
+
+    def __init__(self) -> None:
+        self._process = psutil.Process()
+        self._stop = threading.Event()
+        self.baseline = 0
+        self.peak = 0
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._process.memory_info().rss)
+            self._stop.wait(0.002)
+
+    def __enter__(self) -> RssSampler:
+        gc.collect()
+        self.baseline = self.peak = self._process.memory_info().rss
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._process.memory_info().rss)
+
+    @property
+    def growth_mb(self) -> float:
+        return (self.peak - self.baseline) / 2**20
+
+
+def ours(url: str, **options: Any) -> TwilioMonitorClient:
+    return TwilioMonitorClient(
+        FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, base_urls={"monitor": url}, **options
+    )
+
+
+def official(url: str) -> Any:
+    """The official client, over its own async HTTP client, rewritten to the loopback server."""
+    from twilio.http.async_http_client import AsyncTwilioHttpClient
+    from twilio.rest import Client
+
+    class LoopbackHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
+        async def request(self, method: str, url_: str, *args: Any, **kwargs: Any) -> Any:
+            if url_.startswith(TWILIO_HOST):
+                url_ = url + url_[len(TWILIO_HOST) :]
+            return await super().request(method, url_, *args, **kwargs)
+
+    return Client(FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, http_client=LoopbackHttpClient())
+
+
+async def _consume(records: Any, page_pause: float) -> int:
+    count = 0
+    async for _record in records:
+        count += 1
+        if page_pause and count % 1000 == 0:
+            await asyncio.sleep(page_pause)  # the caller's own work on each page
+    return count
+
+
+def _timed(result: dict[str, Any], started: float, count: int) -> dict[str, Any]:
+    seconds = time.perf_counter() - started
+    result.update(seconds=seconds, records=count, records_per_s=count / seconds)
+    return result
+
+
+# -- streaming: this library, the official client, the raw floor -------------------------------
+
+
+@case
+async def ours_stream(url: str, p: dict[str, Any]) -> dict[str, Any]:
+    async with ours(url) as client:
+        await client.alerts.list(limit=10)  # warm: session, connection, decoder
+        with RssSampler() as rss:
+            started = time.perf_counter()
+            records = client.alerts.stream(
+                limit=p["n"], page_size=1000, prefetch=p.get("prefetch", True)
+            )
+            count = await _consume(records, p.get("page_pause", 0.0))
+            result = _timed({}, started, count)
+    result["rss_growth_mb"] = rss.growth_mb
+    return result
+
+
+@case
+async def ours_sharded(url: str, p: dict[str, Any]) -> dict[str, Any]:
+    newest = DEFAULT_NOW
+    oldest = newest - timedelta(seconds=p["n"] - 1)  # record i is dated i seconds before now
+    async with ours(url, max_connections=p.get("shards", 8) * 2) as client:
+        await client.alerts.list(limit=10)
+        with RssSampler() as rss:
+            started = time.perf_counter()
+            records = client.alerts.stream(
+                start_date=oldest, end_date=newest, page_size=1000, shards=p.get("shards", 8)
+            )
+            count = await _consume(records, p.get("page_pause", 0.0))
+            result = _timed({}, started, count)
+    result["rss_growth_mb"] = rss.growth_mb
+    return result
+
+
+@case
+async def ours_list(url: str, p: dict[str, Any]) -> dict[str, Any]:
+    async with ours(url) as client:
+        await client.alerts.list(limit=10)
+        with RssSampler() as rss:
+            started = time.perf_counter()
+            records = await client.alerts.list(limit=p["n"], page_size=1000)
+            result = _timed({}, started, len(records))
+    result["rss_growth_mb"] = rss.growth_mb
+    return result
+
+
+@case
+async def official_stream(url: str, p: dict[str, Any]) -> dict[str, Any]:
+    client = official(url)
+    try:
+        await client.monitor.v1.alerts.list_async(limit=10)
+        with RssSampler() as rss:
+            started = time.perf_counter()
+            records = await client.monitor.v1.alerts.stream_async(limit=p["n"], page_size=1000)
+            count = await _consume(records, p.get("page_pause", 0.0))
+            result = _timed({}, started, count)
+    finally:
+        await client.http_client.close()
+    result["rss_growth_mb"] = rss.growth_mb
+    return result
+
+
+@case
+async def official_list(url: str, p: dict[str, Any]) -> dict[str, Any]:
+    client = official(url)
+    try:
+        await client.monitor.v1.alerts.list_async(limit=10)
+        with RssSampler() as rss:
+            started = time.perf_counter()
+            records = await client.monitor.v1.alerts.list_async(limit=p["n"], page_size=1000)
+            result = _timed({}, started, len(records))
+    finally:
+        await client.http_client.close()
+    result["rss_growth_mb"] = rss.growth_mb
+    return result
+
+
+@case
+async def raw_stream(url: str, p: dict[str, Any]) -> dict[str, Any]:
+    """The floor: plain aiohttp GET + orjson.loads of the same pages, no records made."""
+    auth = aiohttp.BasicAuth(FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN)
+    async with aiohttp.ClientSession(auth=auth) as session:
+        started = time.perf_counter()
+        next_url: str | None = f"{url}/v1/Alerts?PageSize=1000"
+        count = 0
+        while next_url and count < p["n"]:
+            async with session.get(next_url) as response:
+                doc = orjson.loads(await response.read())
+            count += len(doc["alerts"])
+            next_url = doc["meta"]["next_page_url"]
+            if p.get("page_pause"):
+                await asyncio.sleep(p["page_pause"])
+        return _timed({}, started, count)
+
+
+# -- fan-out: fetch many instances ---------------------------------------------------------------
+
+
+def _sids(n: int) -> list[str]:
+    return [f"NO{i:032x}" for i in range(n)]
+
+
+@case
+async def ours_fetch_many(url: str, p: dict[str, Any]) -> dict[str, Any]:
+    concurrency = p.get("concurrency", 50)
+    async with ours(url, max_connections=concurrency) as client:
+        started = time.perf_counter()
+        failed = 0
+        count = 0
+        async for outcome in client.alerts.fetch_many(_sids(p["n"]), concurrency=concurrency):
+            count += 1
+            failed += not outcome.ok
+        result = _timed({"failed": failed}, started, count)
+    return result
+
+
+@case
+async def official_fetch_sequential(url: str, p: dict[str, Any]) -> dict[str, Any]:
+    client = official(url)
+    try:
+        started = time.perf_counter()
+        for sid in _sids(p["n"]):
+            await client.monitor.v1.alerts(sid).fetch_async()
+        return _timed({}, started, p["n"])
+    finally:
+        await client.http_client.close()
+
+
+@case
+async def official_fetch_gather(url: str, p: dict[str, Any]) -> dict[str, Any]:
+    client = official(url)
+    try:
+        started = time.perf_counter()
+        fetched = await asyncio.gather(
+            *(client.monitor.v1.alerts(sid).fetch_async() for sid in _sids(p["n"]))
+        )
+        return _timed({}, started, len(fetched))
+    finally:
+        await client.http_client.close()
+
+
+def main() -> None:
+    name, url, params = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    result = asyncio.run(CASES[name](url, params))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
