@@ -157,7 +157,11 @@ class Collection:
             self._keys = keys[::-1] if self.descending else keys
         self._index = {r[self.id_field]: i for i, r in enumerate(self._records)}
         view = self._list_view
-        self._rendered = [orjson.dumps(view(r) if view else r) for r in self._records]
+        # orjson's bytes keep the spare capacity of its write buffer (about 4 KB a record here);
+        # a copy at the exact size keeps 100,000 pre-rendered records at tens of MB, not hundreds.
+        self._rendered = [
+            bytes(memoryview(orjson.dumps(view(r) if view else r))) for r in self._records
+        ]
 
     # -- reading ----------------------------------------------------------------------------
     def __len__(self) -> int:
