@@ -150,3 +150,29 @@ def test_records_are_frozen_and_slotted() -> None:
     with pytest.raises(AttributeError):
         alert.sid = "NO2"  # type: ignore[misc]
     assert not hasattr(alert, "__dict__")
+
+
+def test_repeated_text_and_dates_are_shared_between_records() -> None:
+    """list() of many alerts keeps one copy of an account SID or a date, not one per record."""
+    import orjson
+
+    from twilio_monitor_async.models._converter import structure_many
+
+    body = orjson.dumps(
+        [
+            {
+                "sid": f"NO{i:032x}",
+                "account_sid": "AC" + "1" * 32,
+                "error_code": "11200",
+                "date_created": "2026-11-20T12:00:00Z",
+                "date_updated": "2026-11-20T12:00:00Z",
+            }
+            for i in range(3)
+        ]
+    )
+    first, second, third = structure_many(orjson.loads(body), Alert)
+    assert first.account_sid is second.account_sid is third.account_sid
+    assert first.error_code is third.error_code
+    assert first.date_created is first.date_updated is second.date_created
+    assert first.sid is not second.sid  # unique values are not interned
+    assert first.date_created == datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

@@ -24,7 +24,13 @@ import cattrs
 
 from ._rfc2822 import parse_rfc2822
 
-__all__ = ["converter", "parse_datetime", "register_camel_case", "structure_many"]
+__all__ = [
+    "SharedText",
+    "converter",
+    "parse_datetime",
+    "register_camel_case",
+    "structure_many",
+]
 
 T = TypeVar("T")
 
@@ -77,16 +83,33 @@ _fromisoformat = datetime.fromisoformat
 _ISO_TAKES_Z = sys.version_info >= (3, 11)
 
 
+#: Dates decoded lately, by their text: a record's ``date_updated`` is often its ``date_created``
+#: and neighbours share seconds, so equal texts share one (immutable) datetime. Bounded.
+_recent_dates: dict[str, datetime] = {}
+_RECENT_DATES_MAX = 1024
+
+
 def _structure_optional_datetime(value: Any, _: Any) -> datetime | None:
+    if type(value) is not str:
+        return None if value is None else parse_datetime(value)
+    cached = _recent_dates.get(value)
+    if cached is not None:
+        return cached
     # Fast path for what the v1/v2 APIs send (``2015-07-30T20:00:00Z``): Python 3.11's
     # fromisoformat reads it directly, about 4x quicker than the general parser.
-    if _ISO_TAKES_Z and type(value) is str:
+    if _ISO_TAKES_Z:
         try:
             parsed = _fromisoformat(value)
         except ValueError:
-            return parse_datetime(value)
-        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
-    return None if value is None else parse_datetime(value)
+            parsed = parse_datetime(value)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+    else:
+        parsed = parse_datetime(value)
+    if len(_recent_dates) >= _RECENT_DATES_MAX:
+        _recent_dates.clear()
+    _recent_dates[value] = parsed
+    return parsed
 
 
 def _structure_date(value: Any, _: Any) -> date:
@@ -293,6 +316,19 @@ def _make_record_hook(cls: type[Any]) -> Callable[[Any, Any], Any]:
             value = (
                 f"(_v if (_v := __get({key})).__class__ is str else {hook_name}(_v, {type_name}))"
             )
+        elif field.default is None and namespace[hook_name] is _structure_shared_text:
+            namespace["__intern"] = sys.intern
+            value = (
+                f"(__intern(_v) if (_v := __get({key})).__class__ is str"
+                f" else {hook_name}(_v, {type_name}))"
+            )
+        elif field.default is None and namespace[hook_name] is _structure_optional_datetime:
+            # A date seen lately is one dict lookup away (see _recent_dates).
+            namespace["__recent"] = _recent_dates
+            value = (
+                f"(__recent.get(_v) or {hook_name}(_v, {type_name})"
+                f" if (_v := __get({key})).__class__ is str else {hook_name}(_v, {type_name}))"
+            )
         elif field.default is None:
             value = f"{hook_name}(__get({key}), {type_name})"
         else:
@@ -330,6 +366,27 @@ def _deferred_hook(value: Any, type_: Any) -> Any:
 
 
 converter.register_structure_hook_factory(attrs.has, _make_record_hook)
+
+
+class _Shared:
+    """Marks text that repeats across records (an account SID, an error code, an API version)."""
+
+
+#: A ``str | None`` field whose values repeat across many records: decoded values are interned,
+#: so 100,000 alerts of one account hold one copy of its SID instead of 100,000 (``list()``
+#: memory). Only for low-cardinality fields: interning unique values would cost, not save.
+SharedText = typing.Annotated[typing.Optional[str], _Shared]  # noqa: UP045
+
+
+def _is_shared_text(type_: Any) -> bool:
+    return typing.get_origin(type_) is typing.Annotated and _Shared in typing.get_args(type_)[1:]
+
+
+def _structure_shared_text(value: Any, _: Any) -> str | None:
+    return None if value is None else sys.intern(_as_text(value))
+
+
+converter.register_structure_hook_func(_is_shared_text, _structure_shared_text)
 
 
 def structure_many(raw: list[Any], record_type: type[T]) -> list[T]:

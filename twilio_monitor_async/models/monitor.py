@@ -8,6 +8,8 @@ from typing import Any
 
 from attrs import frozen
 
+from ._converter import SharedText
+
 __all__ = ["Alert", "AlertInstance", "Event", "LogLevel"]
 
 
@@ -28,16 +30,16 @@ class Alert:
     """One debugger alert as the list returns it."""
 
     sid: str | None = None
-    account_sid: str | None = None
+    account_sid: SharedText = None
     alert_text: str | None = None
-    api_version: str | None = None
+    api_version: SharedText = None
     date_created: datetime | None = None
     date_generated: datetime | None = None
     date_updated: datetime | None = None
-    error_code: str | None = None
+    error_code: SharedText = None
     log_level: LogLevel | str | None = None
-    more_info: str | None = None
-    request_method: str | None = None
+    more_info: SharedText = None
+    request_method: SharedText = None
     request_url: str | None = None
     resource_sid: str | None = None
     service_sid: str | None = None
@@ -59,16 +61,16 @@ class Event:
     """One audit event: who changed what in the account, from where."""
 
     sid: str | None = None
-    account_sid: str | None = None
+    account_sid: SharedText = None
     actor_sid: str | None = None
-    actor_type: str | None = None
+    actor_type: SharedText = None
     description: str | None = None
     event_data: Any = None
     event_date: datetime | None = None
-    event_type: str | None = None
+    event_type: SharedText = None
     resource_sid: str | None = None
-    resource_type: str | None = None
-    source: str | None = None
+    resource_type: SharedText = None
+    source: SharedText = None
     source_ip_address: str | None = None
     url: str | None = None
     links: dict[str, str] | None = None
