@@ -11,21 +11,19 @@ a KeyError, TypeError or AttributeError from inside the library fails the test.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from twilio_monitor_async import DecodeError, PagingError, TwilioMonitorClient
 from twilio_monitor_async.testing import FakeState
 
-from ..conftest import ACCOUNT_SID, AUTH_TOKEN
 from . import _figures
+from .conftest import Hostile
 
 STATE = FakeState.seeded(sizes={"alerts": 5, "events": 5, "notifications": 5})
 
@@ -237,38 +235,6 @@ def broken_envelope(draw: st.DrawFn, record: dict[str, Any], key: str, style: st
     else:
         doc[draw(st.text(max_size=10))] = draw(JSON_VALUES)
     return doc
-
-
-# -- the server ---------------------------------------------------------------------------------
-
-
-class Hostile:
-    """A loopback server that answers every request with ``body``."""
-
-    def __init__(self) -> None:
-        self.body = b"{}"
-        self.requests = 0
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.requests += 1
-        return web.Response(body=self.body, content_type="application/json")
-
-
-@pytest.fixture
-async def hostile() -> AsyncIterator[tuple[Hostile, TwilioMonitorClient]]:
-    server = Hostile()
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", server.handle)
-    async with TestServer(app, host="127.0.0.1") as test_server:
-        url = str(test_server.make_url("")).rstrip("/")
-        client = TwilioMonitorClient(
-            ACCOUNT_SID,
-            AUTH_TOKEN,
-            base_urls=dict.fromkeys(("monitor", "events", "api", "status"), url),
-            retry=False,
-        )
-        async with client:
-            yield server, client
 
 
 EXAMPLES = settings(
