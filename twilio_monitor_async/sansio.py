@@ -391,9 +391,20 @@ def redact_url(url: str) -> str:
 
 
 def _absolute(uri: Any, base_url: str) -> str | None:
+    """An Api 2010 envelope link (``uri``, ``first_page_uri``, ...) made absolute.
+
+    These links are informational (only ``next_page_uri`` is followed, and it is checked by
+    resolve_page_link), so one that cannot be parsed, e.g. ``//[bad``, is dropped like any
+    other value of the wrong shape rather than failing the page.
+    """
     if not isinstance(uri, str) or not uri:
         return None
-    return str(URL(base_url).join(URL(uri))) if uri.startswith("/") else uri
+    if not uri.startswith("/"):
+        return uri
+    try:
+        return str(URL(base_url).join(URL(uri)))
+    except (ValueError, TypeError):
+        return None
 
 
 def _int_or_none(value: Any) -> int | None:

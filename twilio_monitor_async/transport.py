@@ -191,7 +191,10 @@ class Transport:
         except aiohttp.ClientConnectorError as exc:
             raise self._transport_error(request, f"cannot connect: {exc}") from None
         except aiohttp.ClientPayloadError as exc:
-            raise self._transport_error(request, f"truncated body: {exc}") from None
+            # The connection ended before the promised body did. Labelled apart from a
+            # complete response whose JSON is cut short (a DecodeError, "truncated body"), so
+            # the retry counts tell the two faults apart.
+            raise self._transport_error(request, f"dropped mid-body: {exc}") from None
         except aiohttp.ServerDisconnectedError:
             raise self._transport_error(
                 request, "connection dropped: server disconnected"
