@@ -57,13 +57,19 @@ async def _serve(
 ) -> None:
     fake = FakeTwilio(host=host, port=port, seed=seed, alerts=alerts, events=events, faults=plan)
     async with fake:
-        stdout.print(f"Fake Twilio serving on {fake.url}", highlight=False)
-        stdout.print(
-            "Point a client at it:\n"
-            f"  TwilioMonitorClient({fake.account_sid!r}, {fake.auth_token!r},\n"
-            f"      base_urls={{'monitor': {fake.url!r}, 'events': {fake.url!r}, "
-            f"'api': {fake.url!r}, 'status': {fake.url!r}}})",
-            highlight=False,
+        url = fake.url
+        base_urls = " ".join(
+            f"--base-url {d}={url}" for d in ("monitor", "events", "api", "status")
         )
-        stdout.print("Press Ctrl-C to stop.", highlight=False)
+        # Raw lines (no wrapping): they are meant to be copied.
+        stdout.out(f"Fake Twilio serving on {url}")
+        stdout.out(
+            f"From Python:\n  TwilioMonitorClient({fake.account_sid!r}, {fake.auth_token!r}, "
+            f"base_urls={dict(fake.base_urls)!r})"
+        )
+        stdout.out(
+            f"From a shell:\n  export TWILIO_ACCOUNT_SID={fake.account_sid} "
+            f"TWILIO_AUTH_TOKEN={fake.auth_token}\n  twilio-monitor export alerts {base_urls}"
+        )
+        stdout.out("Press Ctrl-C to stop.")
         await asyncio.Event().wait()  # until Ctrl-C cancels the run
