@@ -38,6 +38,7 @@ from collections.abc import (
     Awaitable,
     Callable,
     Iterable,
+    Mapping,
 )
 from contextlib import aclosing
 from datetime import date, datetime, time, timedelta, timezone
@@ -281,6 +282,22 @@ def shard_windows(
     return windows
 
 
+def window_filters(
+    listing: ShardableListing[Any],
+    start_date: datetime | date | str,
+    end_date: datetime | date | str,
+    windows: int,
+    filters: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    """The filters of each of ``windows`` time windows of the range, in the order the API lists
+    records (newest window first for newest-first lists)."""
+    start_name, end_name = listing.window_filters
+    spans = shard_windows(start_date, end_date, windows, step=listing.window_step())
+    if listing.newest_first:
+        spans.reverse()
+    return [{**filters, start_name: a, end_name: b} for a, b in spans]
+
+
 _END = object()
 
 
@@ -331,20 +348,13 @@ def stream_sharded(
         _check_positive("shard_buffer", shard_buffer)
     if limit is not None:
         _check_positive("limit", limit)
-    start_name, end_name = listing.window_filters
-    step = listing.window_step()
-    spans = shard_windows(start_date, end_date, windows, step=step)
-    if listing.newest_first:
-        spans.reverse()
     # Build every window's pages() now so that bad filters fail here, before any request.
     walks = [
-        listing.pages(
-            page_size=page_size, prefetch=False, **{**filters, start_name: a, end_name: b}
-        )
-        for a, b in spans
+        listing.pages(page_size=page_size, prefetch=False, **window)
+        for window in window_filters(listing, start_date, end_date, windows, filters)
     ]
     if ordered:
-        pages = _merge_ordered(walks, shards, shard_buffer)
+        pages = merge_ordered(walks, shards, shard_buffer)
     else:
         pages = _merge_unordered(walks, shards, shard_buffer)
     return _records(pages, limit)
@@ -366,7 +376,7 @@ async def _close_unstarted(walks: Iterable[AsyncIterator[Any]]) -> None:
         await walk.aclose()  # type: ignore[attr-defined]
 
 
-async def _merge_ordered(
+async def merge_ordered(
     walks: list[AsyncIterator[Page[R]]], shards: int, buffer: int | None
 ) -> AsyncIterator[Page[R]]:
     """Pages of each walk in turn, with the next ``shards - 1`` walks already running."""

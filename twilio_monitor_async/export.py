@@ -27,7 +27,7 @@ from typing import IO, Any, Literal
 import attrs
 import orjson
 
-from .bulk import DEFAULT_SHARD_BUFFER, WINDOWS_PER_SHARD, _merge_ordered, shard_windows
+from .bulk import DEFAULT_SHARD_BUFFER, WINDOWS_PER_SHARD, merge_ordered, window_filters
 from .errors import ValidationError
 from .models._converter import converter
 from .paging import Page
@@ -334,10 +334,7 @@ def listing_walks(
         start, end = filters.get("start_date"), filters.get("end_date")
         if not start or not end:
             raise ValidationError("shards", "sharding needs both --start and --end")
-        spans = shard_windows(start, end, shards * WINDOWS_PER_SHARD, step=listing.window_step())
-        if listing.newest_first:
-            spans.reverse()
-        windows = [{**filters, "start_date": a, "end_date": b} for a, b in spans]
+        windows = window_filters(listing, start, end, shards * WINDOWS_PER_SHARD, filters)
     else:
         windows = [dict(filters)]
     # Check every window's arguments now, before anything is sent.
@@ -370,7 +367,7 @@ async def _merged(
     walks = [walk(index) for index in range(first, len(windows))]
     # The next ``shards - 1`` windows are read while the current one is written, each holding
     # at most a few pages, and pages come out in window order.
-    merged: AsyncIterator[Any] = _merge_ordered(walks, shards, DEFAULT_SHARD_BUFFER)  # type: ignore[arg-type]
+    merged: AsyncIterator[Any] = merge_ordered(walks, shards, DEFAULT_SHARD_BUFFER)  # type: ignore[arg-type]
     async with aclosing(merged) as pages:  # type: ignore[type-var]
         async for item in pages:
             yield item
