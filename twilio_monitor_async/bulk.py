@@ -48,7 +48,7 @@ from attrs import frozen
 
 from . import _params
 from .errors import ValidationError
-from .paging import Page
+from .paging import Page, iterate_records
 
 __all__ = [
     "Outcome",
@@ -357,18 +357,7 @@ def stream_sharded(
         pages = merge_ordered(walks, shards, shard_buffer)
     else:
         pages = _merge_unordered(walks, shards, shard_buffer)
-    return _records(pages, limit)
-
-
-async def _records(pages: AsyncIterator[Page[R]], limit: int | None) -> AsyncIterator[R]:
-    emitted = 0
-    async with aclosing(pages) as walker:  # type: ignore[type-var]
-        async for page in walker:
-            for record in page.records:
-                yield record
-                emitted += 1
-                if limit is not None and emitted >= limit:
-                    return
+    return iterate_records(pages, limit=limit)
 
 
 async def _close_unstarted(walks: Iterable[AsyncIterator[Any]]) -> None:

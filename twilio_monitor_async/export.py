@@ -18,7 +18,6 @@ import csv
 import io
 import os
 import sys
-import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import aclosing
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import IO, Any, Literal
 import attrs
 import orjson
 
+from ._files import atomic_write
 from .bulk import DEFAULT_SHARD_BUFFER, WINDOWS_PER_SHARD, merge_ordered, window_filters
 from .errors import ValidationError
 from .models._converter import converter
@@ -55,7 +55,7 @@ class ExportCheckpoint:
     done: bool = False
 
     def save(self, path: Path) -> None:
-        _atomic_write(path, orjson.dumps(attrs.asdict(self)))
+        atomic_write(path, orjson.dumps(attrs.asdict(self)))
 
     @classmethod
     def load(cls, path: Path) -> ExportCheckpoint | None:
@@ -75,19 +75,6 @@ class ExportResult:
     path: str | None
     resumed_from: int = 0
     already_done: bool = False
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def record_row(record: Any) -> dict[str, Any]:

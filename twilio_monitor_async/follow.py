@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import tempfile
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 import orjson
 from attrs import define, field
 
+from ._files import atomic_write
 from .models._converter import parse_datetime
 
 __all__ = ["FollowCheckpoint", "follow_records"]
@@ -62,17 +62,7 @@ class FollowCheckpoint:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write atomically: a crash leaves the old checkpoint or the new one, never half."""
-        target = Path(path)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(self.to_json())
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        atomic_write(path, self.to_json())
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> FollowCheckpoint | None:
