@@ -115,7 +115,14 @@ TARGETS: list[tuple[str, str, Call, Callable[[Any], bool] | None]] = [
         lambda c, v: c.sinks.create("d", v, "webhook"),
         None,
     ),
-    ("subscriptions.create", "sink_sid", lambda c, v: c.subscriptions.create("d", v, []), None),
+    (
+        "subscriptions.create",
+        "sink_sid",
+        lambda c, v: c.subscriptions.create(
+            "d", v, [{"type": "com.twilio.messaging.message.sent"}]
+        ),
+        None,
+    ),
     (
         "subscriptions.create",
         "types",
