@@ -7,6 +7,8 @@
 The fake Twilio server for tests and demos is in ``twilio_monitor_async.testing``.
 """
 
+import logging
+
 from ._version import __version__
 from .client import DEFAULT_BASE_URLS, TwilioMonitorClient
 from .errors import (
@@ -67,6 +69,11 @@ from .models.status_page import (
 from .paging import Page
 from .retry import RetryPolicy, RetryStats
 from .watch import HealthSnapshot, StatusChange
+
+# A library leaves logging to the application: without a handler of its own, Python's
+# last-resort handler would print the retry warnings on stderr of every application that never
+# configured logging.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "DEFAULT_BASE_URLS",

@@ -130,20 +130,29 @@ async def test_memory_stays_bounded_over_many_polls(
 async def test_a_running_follow_sees_records_as_they_arrive(
     fake: FakeTwilio, fake_client: TwilioMonitorClient
 ) -> None:
-    events = fake_client.events.follow(poll_interval=0.01)
+    polls: list[int] = []
+    polled = asyncio.Event()
+
+    def count_poll(_: FollowCheckpoint) -> None:
+        polls.append(len(polls))
+        polled.set()
+
+    events = fake_client.events.follow(poll_interval=0.01, on_poll=count_poll)
     seen: list[str] = []
     added: list[str] = []
 
     async def produce() -> None:
-        await asyncio.sleep(0.05)
         top = datetime.fromisoformat(
             str(newest(fake, "events")["event_date"]).replace("Z", "+00:00")
         )
         for step in range(5):
+            # One arrival per poll, and the first only after the follower's first look (what
+            # exists before it is history, not news), whatever the machine's speed.
+            await polled.wait()
+            polled.clear()
             added.append(
                 str(fake.state.add_event(event_date=iso(top + timedelta(seconds=step + 1)))["sid"])
             )
-            await asyncio.sleep(0.02)
 
     producer = asyncio.create_task(produce())
     async for event in events:

@@ -11,6 +11,8 @@ from twilio_monitor_async import StatusChange, TwilioMonitorClient, ValidationEr
 from twilio_monitor_async.testing import FakeTwilio
 from twilio_monitor_async.watch import diff_summaries
 
+from ..waiting import until
+
 
 async def test_watch_reports_component_incident_and_indicator_changes(
     fake: FakeTwilio, fake_client: TwilioMonitorClient
@@ -21,7 +23,8 @@ async def test_watch_reports_component_incident_and_indicator_changes(
     incident_id: list[str] = []
 
     async def outage() -> None:
-        await asyncio.sleep(0.05)
+        # After the watcher's baseline summary has been served, whatever the machine's speed.
+        await until(lambda: sum(fake.stats.responses.values()) >= 1, pause=0, polls=10**7)
         incident = page.open_incident(
             "Delayed outbound SMS",
             components=["Outbound SMS"],

@@ -189,7 +189,9 @@ converter.register_structure_hook(bool, lambda v, _: _as_bool(v))
 converter.register_structure_hook(typing.Optional[bool], _structure_optional_bool)  # noqa: UP045
 converter.register_structure_hook(typing.Optional[dict[str, Any]], _structure_optional_mapping)  # noqa: UP045
 converter.register_structure_hook(typing.Optional[dict[str, str]], _structure_optional_mapping)  # noqa: UP045
-converter.register_structure_hook(typing.Any, _structure_any)
+# A predicate, not the type itself: on Python 3.10 typing.Any is not a class and
+# functools.singledispatch (behind register_structure_hook) refuses it.
+converter.register_structure_hook_func(lambda t: t is typing.Any, _structure_any)
 
 # Hooks for ``X | None`` written with the PEP 604 operator: typing treats it as a distinct object
 # from typing.Optional[X] on 3.10+, and record fields are written that way.

@@ -159,15 +159,16 @@ class FakeState:
         return page
 
     def add_alert(self, **fields: Any) -> dict[str, Any]:
-        """Add a generated alert as if it just arrived (generated now, unless ``fields`` say
-        otherwise; ``fields`` override any value)."""
-        now = _seed.iso(datetime.now(timezone.utc))
+        """Add a generated alert as if it just arrived (generated at the fake's ``now``, unless
+        ``fields`` say otherwise; ``fields`` override any value)."""
+        now = _seed.iso(self.now)
         fields = {"date_generated": now, "date_created": now, "date_updated": now, **fields}
         return self.collections["alerts"].add(_monitor.make_alert(self.rng, self, **fields))
 
     def add_event(self, **fields: Any) -> dict[str, Any]:
-        """Add a generated audit event dated now (``fields`` override any value)."""
-        fields = {"event_date": _seed.iso(datetime.now(timezone.utc)), **fields}
+        """Add a generated audit event dated at the fake's ``now`` (``fields`` override any
+        value)."""
+        fields = {"event_date": _seed.iso(self.now), **fields}
         return self.collections["events"].add(_monitor.make_event(self.rng, self, **fields))
 
 
