@@ -18,7 +18,8 @@ from rich.table import Table
 from ..errors import ValidationError
 from ..models._converter import converter
 from ..models.alarms import AlarmConfig, QueryType, TimeWindow
-from ._common import connection_options, make_client, run, split_connection, stdout
+from ._common import connection_options, make_client, run, split_connection
+from ._console import stdout
 
 _REQUIRED = ("friendly_name", "description", "query_type", "trigger_value", "time_window")
 _FIELDS = (*_REQUIRED, "query", "email", "webhook", "console_indicator", "enabled")
@@ -93,13 +94,13 @@ def config_options(command: Any) -> Any:
 def _show(alarm: Any, as_json: bool) -> None:
     row = converter.unstructure(alarm)
     if as_json:
-        stdout.out(orjson.dumps(row).decode())
+        stdout().out(orjson.dumps(row).decode())
         return
     table = Table(show_header=False, title=f"Alarm {row.get('sid')}", title_justify="left")
     for key, value in row.items():
         if value not in (None, (), []):
             table.add_row(key, ", ".join(value) if isinstance(value, list | tuple) else str(value))
-    stdout.print(table)
+    stdout().print(table)
 
 
 @alarms.command("list")
@@ -115,7 +116,7 @@ def list_alarms(sort_order: str | None, as_json: bool, **options: Any) -> None:
             found = await client.alarms.list(sort_order=sort_order)
         if as_json:
             for alarm in found:
-                stdout.out(orjson.dumps(converter.unstructure(alarm)).decode())
+                stdout().out(orjson.dumps(converter.unstructure(alarm)).decode())
             return
         table = Table("name", "query", "trigger", "window", "enabled")
         table.add_column("sid", no_wrap=True)  # a SID must stay copyable
@@ -128,8 +129,8 @@ def list_alarms(sort_order: str | None, as_json: bool, **options: Any) -> None:
                 "yes" if alarm.enabled else "no",
                 alarm.sid or "-",
             )
-        stdout.print(table)
-        stdout.print(f"{len(found)} alarm(s)")
+        stdout().print(table)
+        stdout().print(f"{len(found)} alarm(s)")
 
     run(bool(connection.get("debug")), go)
 
@@ -163,7 +164,7 @@ def create_alarm(idempotency_token: str | None, **options: Any) -> None:
         config = _config(options)
         async with make_client(connection) as client:
             sid = await client.alarms.create(config, idempotency_token=idempotency_token)
-        stdout.out(sid)
+        stdout().out(sid)
 
     run(bool(connection.get("debug")), go)
 
@@ -179,7 +180,7 @@ def update_alarm(sid: str, **options: Any) -> None:
     async def go() -> None:
         config = _config(options)
         async with make_client(connection) as client:
-            stdout.out(await client.alarms.update(sid, config))
+            stdout().out(await client.alarms.update(sid, config))
 
     run(bool(connection.get("debug")), go)
 
@@ -194,7 +195,7 @@ def _simple(name: str, help_text: str, action: Any) -> click.Command:
         async def go() -> None:
             async with make_client(connection) as client:
                 await action(client, sid)
-            stdout.out(f"{name}d {sid}")
+            stdout().out(f"{name}d {sid}")
 
         run(bool(connection.get("debug")), go)
 

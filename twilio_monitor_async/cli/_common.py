@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
 
 from .. import _params
 from ..client import DEFAULT_BASE_URLS, TwilioMonitorClient
@@ -22,12 +21,10 @@ from ..errors import (
     ValidationError,
 )
 from ..resources import Listing
+from ._console import stderr
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
-
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
 
 #: Exit codes, distinct so that scripts can tell failures apart.
 EXIT_OK = 0
@@ -122,12 +119,12 @@ def run(debug: bool, factory: Callable[[], Awaitable[T]]) -> T:
     try:
         return asyncio.run(_call(factory))
     except KeyboardInterrupt:
-        stderr.print("Interrupted.")
+        stderr().print("Interrupted.")
         sys.exit(130)
     except TwilioMonitorError as error:
         if debug:
-            stderr.print_exception()
-        stderr.print(f"[bold red]error:[/] {error}", markup=True, soft_wrap=True)
+            stderr().print_exception()
+        stderr().print(f"[bold red]error:[/] {error}", markup=True, soft_wrap=True)
         sys.exit(exit_code_for(error))
 
 

@@ -24,7 +24,7 @@ from ..export import detail_fetcher, listing_walks, run_export
 from ..models.monitor import AlertInstance
 from ..models.status_page import StatusSummary
 from ..testing import FakeTwilio
-from ._common import stderr, stdout
+from ._console import stderr, stdout
 from ._export import progress_bar
 from ._status import print_summary
 
@@ -47,14 +47,14 @@ def demo(alerts: int, shards: int, out: str | None, seed: int) -> None:
         _demo(alerts=alerts, shards=shards, target=target, seed=seed)
     )
     rows = [orjson.loads(line) for line in target.read_bytes().splitlines()]
-    stdout.print(
+    stdout().print(
         f"\nExported {records:,} alerts with details to {target} in {elapsed:.1f}s "
         f"({records / elapsed:,.0f} alerts/s, {requests:,} requests)."
     )
     _summaries(rows)
-    stdout.print()
-    print_summary(stdout, summary, limit=5)
-    stdout.print(
+    stdout().print()
+    print_summary(stdout(), summary, limit=5)
+    stdout().print(
         "\n[bold]Next, with your own account[/] (read-only, nothing is changed):\n"
         "  export TWILIO_ACCOUNT_SID=AC... TWILIO_AUTH_TOKEN=...\n"
         "  twilio-monitor export alerts --start 2026-11-01 --end 2026-11-02 --shards 8 --out alerts.jsonl\n"
@@ -67,7 +67,7 @@ def demo(alerts: int, shards: int, out: str | None, seed: int) -> None:
 async def _demo(
     *, alerts: int, shards: int, target: Path, seed: int
 ) -> tuple[int, float, int, StatusSummary]:
-    stderr.print(f"Starting the fake Twilio ({alerts:,} alerts, seed {seed}) on loopback...")
+    stderr().print(f"Starting the fake Twilio ({alerts:,} alerts, seed {seed}) on loopback...")
     async with FakeTwilio(seed=seed, alerts=alerts) as fake:
         page = fake.state.status_page
         page.open_incident(
@@ -78,7 +78,7 @@ async def _demo(
         )
         dates = [r["date_generated"] for r in fake.state.collections["alerts"]]
         start, end = min(dates), max(dates)
-        stderr.print(
+        stderr().print(
             f"Fake Twilio at {fake.url}. Exporting every alert with its details, {shards} windows at a time:"
         )
         async with fake.client(max_connections=20) as client:
@@ -131,7 +131,7 @@ def _summaries(rows: list[dict[str, Any]]) -> None:
             )
         )
     for table in tables:
-        stdout.print(table)
+        stdout().print(table)
 
 
 def _text(alert_text: Any) -> str:

@@ -16,7 +16,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from ..errors import ValidationError
 from ..export import FORMATS, detail_fetcher, listing_walks, run_export
 from ..resources import Fetching, Listing
-from ._common import connection_options, filter_options, make_client, run, split_connection, stderr
+from ._common import connection_options, filter_options, make_client, run, split_connection
+from ._console import stderr
 
 
 @frozen
@@ -145,14 +146,14 @@ async def _export(
             )
         elapsed = time.perf_counter() - started
         if result.already_done:
-            stderr.print(
+            stderr().print(
                 f"Nothing to do: {result.path} already holds the finished export ({result.records:,} {name})."
             )
             return
         fresh = result.records - result.resumed_from
         resumed = f" (resumed after {result.resumed_from:,})" if result.resumed_from else ""
         where = f" to {result.path}" if result.path else ""
-        stderr.print(
+        stderr().print(
             f"Exported {result.records:,} {name}{where}{resumed} in {elapsed:.1f}s "
             f"({fresh / elapsed if elapsed else 0:,.0f} records/s, {client.stats.requests:,} requests, "
             f"{client.stats.total_retries:,} retries)."
@@ -160,17 +161,21 @@ async def _export(
 
 
 class progress_bar:
-    """A rich progress line on stderr: records so far and records per second."""
+    """A rich progress line on stderr: records so far and records per second.
+
+    Only on a terminal: in a pipe or a log file a progress bar is noise (and rich would print
+    its last frame as a line cut to the width it guessed)."""
 
     def __init__(self, name: str, *, disabled: bool) -> None:
+        console = stderr()
         self._progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(bar_width=None),
             TextColumn("{task.completed:,} records"),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
-            console=stderr,
-            disable=disabled,
+            console=console,
+            disable=disabled or not console.is_terminal,
             transient=False,
         )
         self._task = self._progress.add_task(f"export {name}", total=None, rate="")

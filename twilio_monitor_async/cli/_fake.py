@@ -7,7 +7,7 @@ import asyncio
 import click
 
 from ..testing import ALL_FAULTS, FakeTwilio, FaultPlan
-from ._common import stderr, stdout
+from ._console import stderr, stdout
 
 
 @click.command("fake-server")
@@ -49,7 +49,7 @@ def fake_server(
     try:
         asyncio.run(_serve(host, port, seed, alerts, events, plan))
     except KeyboardInterrupt:
-        stderr.print("Stopped.")
+        stderr().print("Stopped.")
 
 
 async def _serve(
@@ -62,14 +62,14 @@ async def _serve(
             f"--base-url {d}={url}" for d in ("monitor", "events", "api", "status")
         )
         # Raw lines (no wrapping): they are meant to be copied.
-        stdout.out(f"Fake Twilio serving on {url}")
-        stdout.out(
+        stdout().out(f"Fake Twilio serving on {url}")
+        stdout().out(
             f"From Python:\n  TwilioMonitorClient({fake.account_sid!r}, {fake.auth_token!r}, "
             f"base_urls={dict(fake.base_urls)!r})"
         )
-        stdout.out(
+        stdout().out(
             f"From a shell:\n  export TWILIO_ACCOUNT_SID={fake.account_sid} "
             f"TWILIO_AUTH_TOKEN={fake.auth_token}\n  twilio-monitor export alerts {base_urls}"
         )
-        stdout.out("Press Ctrl-C to stop.")
+        stdout().out("Press Ctrl-C to stop.")
         await asyncio.Event().wait()  # until Ctrl-C cancels the run

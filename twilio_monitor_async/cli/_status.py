@@ -11,7 +11,8 @@ from rich.table import Table
 
 from ..models._converter import converter
 from ..models.status_page import StatusSummary
-from ._common import EXIT_STATUS, connection_options, make_client, run, split_connection, stdout
+from ._common import EXIT_STATUS, connection_options, make_client, run, split_connection
+from ._console import stdout
 
 #: How bad each indicator is; ``maintenance`` counts as ``minor``.
 SEVERITY = {"none": 0, "maintenance": 1, "minor": 1, "major": 2, "critical": 3}
@@ -39,9 +40,9 @@ def status(as_json: bool, fail_on: str | None, **options: Any) -> None:
 
     summary = run(bool(connection.get("debug")), go)
     if as_json:
-        stdout.out(orjson.dumps(converter.unstructure(summary)).decode())
+        stdout().out(orjson.dumps(converter.unstructure(summary)).decode())
     else:
-        print_summary(stdout, summary)
+        print_summary(stdout(), summary)
     indicator = (
         str(summary.status.indicator) if summary.status and summary.status.indicator else "none"
     )

@@ -12,7 +12,8 @@ import orjson
 from ..follow import FollowCheckpoint
 from ..models._converter import converter
 from ..resources import Following
-from ._common import connection_options, filter_options, make_client, run, split_connection, stdout
+from ._common import connection_options, filter_options, make_client, run, split_connection
+from ._console import stdout
 
 #: The followable resources: CLI name -> (client attribute, resource class).
 FOLLOWABLE: dict[str, tuple[str, type[Following[Any]]]] = {}
@@ -111,8 +112,8 @@ async def _tail(attribute: str, connection: dict[str, Any], options: dict[str, A
         )
         async for record in records:
             if output == "json":
-                stdout.out(orjson.dumps(converter.unstructure(record)).decode())
+                stdout().out(orjson.dumps(converter.unstructure(record)).decode())
             else:
-                stdout.out(_line(record))
+                stdout().out(_line(record))
             if checkpoint is not None:
                 save(checkpoint)
