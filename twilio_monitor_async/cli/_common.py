@@ -101,6 +101,7 @@ class RootGroup(click.Group):
         prog_name = prog_name or "twilio-monitor"
         self._main_shell_completion(extra, prog_name, complete_var)
         ctx: click.Context | None = None
+        level = LOGGER.level  # the CLI's logging lasts as long as the command (tests run many)
         try:
             with self.make_context(prog_name, arguments, **extra) as ctx:
                 self.invoke(ctx)
@@ -111,6 +112,9 @@ class RootGroup(click.Group):
             code = exc.code if isinstance(exc.code, int) else EXIT_API
         except BaseException as exc:
             code = report_failure(exc, ctx)
+        finally:
+            LOGGER.removeHandler(_HANDLER)
+            LOGGER.setLevel(level)
         sys.exit(code)
 
 
@@ -190,11 +194,20 @@ def exit_code_for(error: BaseException) -> int:
 
 # -- global flags --------------------------------------------------------------------------------
 class _StderrHandler(logging.Handler):
-    """Log lines on the current stderr (CliRunner swaps it), control characters made visible."""
+    """Log lines on the current stderr (CliRunner swaps it), control characters made visible:
+    ``warning: ...`` (none with --quiet), or every record in full with --debug."""
+
+    debug = False
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            sys.stderr.write(visible(self.format(record)) + "\n")
+            if self.debug:
+                line = f"{record.levelname} {record.name}: {record.getMessage()}"
+            elif record.levelno < logging.ERROR and is_quiet():
+                return
+            else:
+                line = f"{record.levelname.lower()}: {record.getMessage()}"
+            sys.stderr.write(visible(line) + "\n")
         except Exception:
             self.handleError(record)
 
@@ -206,12 +219,8 @@ def configure_logging(debug: bool) -> None:
     """The CLI's own logging: warnings as ``warning: ...`` lines, everything with --debug."""
     if _HANDLER not in LOGGER.handlers:
         LOGGER.addHandler(_HANDLER)
-    if debug:
-        _HANDLER.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        LOGGER.setLevel(logging.DEBUG)
-    else:
-        _HANDLER.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        LOGGER.setLevel(logging.WARNING)
+    _HANDLER.debug = debug
+    LOGGER.setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

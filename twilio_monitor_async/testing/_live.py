@@ -44,7 +44,7 @@ def live_account(*, seed: int = 0, now: datetime | None = None, **sizes: int) ->
 
 class LiveClock:
     """While it runs, every ``interval`` seconds: the state's clock moves to the present, a new
-    alert arrives, and every ``events_every`` ticks a new audit event.
+    alert arrives (passed to ``on_tick``), and every ``events_every`` ticks a new audit event.
 
         async with FakeTwilio(state=live_account()) as fake, LiveClock(fake.state, interval=1):
             ...  # tail / follow() see new records
@@ -57,6 +57,7 @@ class LiveClock:
         interval: float = 5.0,
         events_every: int = 3,
         clock: Callable[[], datetime] = _utc_now,
+        on_tick: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         if interval <= 0:
             raise ValueError("interval must be positive")
@@ -65,6 +66,7 @@ class LiveClock:
         self.events_every = max(1, events_every)
         self.ticks = 0
         self._clock = clock
+        self._on_tick = on_tick
         self._task: asyncio.Task[None] | None = None
 
     def tick(self) -> dict[str, Any]:
@@ -80,7 +82,9 @@ class LiveClock:
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self.interval)
-            self.tick()
+            alert = self.tick()
+            if self._on_tick is not None:
+                self._on_tick(alert)
 
     async def __aenter__(self) -> LiveClock:
         self._task = asyncio.create_task(self._run())
