@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from twilio_monitor_async.cli import EXIT_AUTH, EXIT_NETWORK, EXIT_STATUS, EXIT_USAGE, main
 from twilio_monitor_async.testing import FakeTwilio, FaultPlan
 
-from .cli_support import base_url_args, connection_env, fake_in_thread, invoke
+from .cli_support import base_url_args, connection_env, create_alarm_args, fake_in_thread, invoke
 
 
 @pytest.fixture(scope="module")
@@ -256,22 +256,7 @@ def test_status_table_json_and_exit_codes(fake: FakeTwilio) -> None:
 def test_alarms_commands_round_trip_and_validate(fake: FakeTwilio, tmp_path: Path) -> None:
     created = invoke(
         fake,
-        "alarms",
-        "create",
-        "--friendly-name",
-        "Webhook failures",
-        "--description",
-        "11200 spikes",
-        "--query-type",
-        "ERROR_CODE",
-        "--query",
-        "11200",
-        "--trigger-value",
-        "5",
-        "--time-window",
-        "FIVE_MINS",
-        "--email",
-        "oncall@example.com",
+        *create_alarm_args("Webhook failures"),
     )
     assert created.exit_code == 0, created.output
     sid = created.stdout.strip()

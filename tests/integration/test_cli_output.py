@@ -14,7 +14,7 @@ from pathlib import Path
 
 from twilio_monitor_async.testing import FakeTwilio
 
-from .cli_support import base_url_args, connection_env, fake_in_thread
+from .cli_support import base_url_args, connection_env, create_alarm_args, fake_in_thread
 
 NARROW = {"COLUMNS": "40", "LINES": "10"}
 
@@ -32,26 +32,8 @@ def test_summary_line_and_table_in_a_pipe_are_whole_at_40_columns(tmp_path: Path
     name = "Webhook failures on the checkout service in production"  # 56 characters
     with fake_in_thread(alerts=300, events=10, notifications=10) as fake:
         export = run_cli(fake, "export", "alerts", "--out", str(out))
-        created = run_cli(
-            fake,
-            "alarms",
-            "create",
-            "--friendly-name",
-            name,
-            "--description",
-            "11200 spikes",
-            "--query-type",
-            "ERROR_CODE",
-            "--query",
-            "11200",
-            "--trigger-value",
-            "5",
-            "--time-window",
-            "FIVE_MINS",
-            "--email",
-            "oncall@example.com",
-        )
-        listed = run_cli(fake, "alarms", "list")
+        created = run_cli(fake, *create_alarm_args(name))
+        listed = run_cli(fake, "alarms", "list", "-o", "table")
 
     assert export.returncode == 0, export.stderr
     summary = [line for line in export.stderr.splitlines() if line.startswith("Exported")]
