@@ -75,6 +75,8 @@ class TwilioMonitorClient:
 
     ``max_in_flight`` caps the requests of all the client's work on the wire at once (default:
     ``max_connections``); ``rate_limit`` (requests a second, default none) spaces them out.
+    ``allow_insecure_http`` accepts plain ``http://`` base URLs on hosts that are not loopback
+    (a fake server in another container); credentials then cross the network unencrypted.
     """
 
     def __init__(
@@ -92,6 +94,7 @@ class TwilioMonitorClient:
         retry: RetryPolicy | bool = True,
         max_in_flight: int | None = None,
         rate_limit: float | None = None,
+        allow_insecure_http: bool = False,
     ) -> None:
         if account_sid is not None and not (
             isinstance(account_sid, str) and _ACCOUNT_SID.fullmatch(account_sid)
@@ -148,7 +151,7 @@ class TwilioMonitorClient:
                     "base_urls",
                     f"unknown domain {domain!r} (known: {', '.join(DEFAULT_BASE_URLS)})",
                 )
-            urls[domain] = check_base_url(domain, url)
+            urls[domain] = check_base_url(domain, url, allow_insecure_http=allow_insecure_http)
 
         self._account_sid = account_sid
         self._auth_kind = "api key" if api_key else "auth token" if auth_token else "none"

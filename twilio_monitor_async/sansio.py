@@ -352,8 +352,9 @@ def resolve_page_link(link: Any, base_url: str) -> str:
     return str(target)
 
 
-def check_base_url(domain: str, url: str) -> str:
-    """A base URL the client may send credentials to: https, or http on a loopback host only."""
+def check_base_url(domain: str, url: str, *, allow_insecure_http: bool = False) -> str:
+    """A base URL the client may send credentials to: https, or http on a loopback host only
+    (any host with ``allow_insecure_http``: a fake server in another container)."""
     try:
         parsed = URL(url)
     except (ValueError, TypeError):
@@ -365,8 +366,12 @@ def check_base_url(domain: str, url: str) -> str:
         raise ValidationError(where, "must not carry user-info; pass credentials to the client")
     if parsed.query_string or parsed.fragment:
         raise ValidationError(where, "must not have a query or fragment")
-    if parsed.scheme == "http" and not is_loopback_host(parsed.host):
-        raise ValidationError(where, "plain http:// is allowed only for loopback hosts")
+    if parsed.scheme == "http" and not (allow_insecure_http or is_loopback_host(parsed.host)):
+        raise ValidationError(
+            where,
+            "plain http:// is allowed only for loopback hosts "
+            "(allow_insecure_http=True for a fake server on another host)",
+        )
     return str(parsed).rstrip("/")
 
 

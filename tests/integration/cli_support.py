@@ -59,3 +59,25 @@ def invoke(fake: FakeTwilio, *args: str, env: Mapping[str, str] | None = None) -
     return CliRunner().invoke(
         main, command, env={**connection_env(fake), **(env or {})}, catch_exceptions=False
     )
+
+
+def create_alarm_args(name: str = "Webhook failures") -> list[str]:
+    """``alarms create`` with a valid configuration named ``name``."""
+    return [
+        "alarms",
+        "create",
+        "--friendly-name",
+        name,
+        "--description",
+        "11200 spikes",
+        "--query-type",
+        "ERROR_CODE",
+        "--query",
+        "11200",
+        "--trigger-value",
+        "5",
+        "--time-window",
+        "FIVE_MINS",
+        "--email",
+        "oncall@example.com",
+    ]

@@ -18,7 +18,9 @@ from rich.table import Table
 from ..errors import ValidationError
 from ..models._converter import converter
 from ..models.alarms import AlarmConfig, QueryType, TimeWindow
-from ._common import connection_options, make_client, run, split_connection, stdout
+from ._common import connection_options, make_client, run, split_connection
+from ._console import stdout, visible
+from ._list import RESOURCES, make_list_command
 
 _REQUIRED = ("friendly_name", "description", "query_type", "trigger_value", "time_window")
 _FIELDS = (*_REQUIRED, "query", "email", "webhook", "console_indicator", "enabled")
@@ -33,9 +35,19 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def _config(options: dict[str, Any]) -> AlarmConfig:
-    """An AlarmConfig from --from-file and/or flags (flags win); names a missing field."""
+def _config(options: dict[str, Any], current: Any = None) -> AlarmConfig:
+    """An AlarmConfig from --from-file and/or flags (flags win); names a missing field.
+
+    With ``current`` (the alarm as it is), the fields not given keep their current values."""
     values: dict[str, Any] = {}
+    if current is not None:
+        values.update(
+            {
+                name: getattr(current, name)
+                for name in _FIELDS
+                if getattr(current, name, None) is not None
+            }
+        )
     source = options.pop("from_file", None)
     if source:
         try:
@@ -93,60 +105,35 @@ def config_options(command: Any) -> Any:
 def _show(alarm: Any, as_json: bool) -> None:
     row = converter.unstructure(alarm)
     if as_json:
-        stdout.out(orjson.dumps(row).decode())
+        click.echo(orjson.dumps(row).decode())
         return
     table = Table(show_header=False, title=f"Alarm {row.get('sid')}", title_justify="left")
     for key, value in row.items():
         if value not in (None, (), []):
-            table.add_row(key, ", ".join(value) if isinstance(value, list | tuple) else str(value))
-    stdout.print(table)
+            text = ", ".join(value) if isinstance(value, list | tuple) else str(value)
+            table.add_row(key, visible(text))
+    stdout().print(table)
 
 
-@alarms.command("list")
-@connection_options
-@click.option("--sort-order", type=click.Choice(["asc", "desc"]))
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def list_alarms(sort_order: str | None, as_json: bool, **options: Any) -> None:
-    """List the account's alarms."""
-    connection = split_connection(options)
-
-    async def go() -> None:
-        async with make_client(connection) as client:
-            found = await client.alarms.list(sort_order=sort_order)
-        if as_json:
-            for alarm in found:
-                stdout.out(orjson.dumps(converter.unstructure(alarm)).decode())
-            return
-        table = Table("name", "query", "trigger", "window", "enabled")
-        table.add_column("sid", no_wrap=True)  # a SID must stay copyable
-        for alarm in found:
-            table.add_row(
-                alarm.friendly_name or "-",
-                f"{alarm.query_type} {alarm.query or ''}".strip(),
-                str(alarm.trigger_value),
-                str(alarm.time_window),
-                "yes" if alarm.enabled else "no",
-                alarm.sid or "-",
-            )
-        stdout.print(table)
-        stdout.print(f"{len(found)} alarm(s)")
-
-    run(bool(connection.get("debug")), go)
+alarms.add_command(make_list_command("list", RESOURCES["alarms"]))
 
 
 @alarms.command("get")
 @connection_options
 @click.argument("sid")
-@click.option("--json", "as_json", is_flag=True)
-def get_alarm(sid: str, as_json: bool, **options: Any) -> None:
+@click.option(
+    "-o", "--output", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as -o json.")
+def get_alarm(sid: str, output: str, as_json: bool, **options: Any) -> None:
     """Show one alarm."""
     connection = split_connection(options)
 
     async def go() -> None:
         async with make_client(connection) as client:
-            _show(await client.alarms.fetch(sid), as_json)
+            _show(await client.alarms.fetch(sid), as_json or output == "json")
 
-    run(bool(connection.get("debug")), go)
+    run(go)
 
 
 @alarms.command("create")
@@ -163,25 +150,33 @@ def create_alarm(idempotency_token: str | None, **options: Any) -> None:
         config = _config(options)
         async with make_client(connection) as client:
             sid = await client.alarms.create(config, idempotency_token=idempotency_token)
-        stdout.out(sid)
+        click.echo(sid)
 
-    run(bool(connection.get("debug")), go)
+    run(go)
 
 
 @alarms.command("update")
 @connection_options
 @click.argument("sid")
 @config_options
-def update_alarm(sid: str, **options: Any) -> None:
-    """Replace an alarm's whole configuration (flags or --from-file)."""
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the whole configuration (every required field must be given).",
+)
+def update_alarm(sid: str, replace: bool, **options: Any) -> None:
+    """Change an alarm: the fields given (flags or --from-file), the others kept as they are."""
     connection = split_connection(options)
 
     async def go() -> None:
-        config = _config(options)
         async with make_client(connection) as client:
-            stdout.out(await client.alarms.update(sid, config))
+            if replace:
+                config = _config(options)
+            else:
+                config = _config(options, await client.alarms.fetch(sid))
+            click.echo(await client.alarms.update(sid, config))
 
-    run(bool(connection.get("debug")), go)
+    run(go)
 
 
 def _simple(name: str, help_text: str, action: Any) -> click.Command:
@@ -194,9 +189,9 @@ def _simple(name: str, help_text: str, action: Any) -> click.Command:
         async def go() -> None:
             async with make_client(connection) as client:
                 await action(client, sid)
-            stdout.out(f"{name}d {sid}")
+            click.echo(f"{name}d {sid}")
 
-        run(bool(connection.get("debug")), go)
+        run(go)
 
     return command
 

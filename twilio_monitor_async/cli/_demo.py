@@ -1,6 +1,6 @@
 """``twilio-monitor demo``: the whole product against the embedded fake, no credentials.
 
-It starts the fake Twilio in-process (with a small incident on its status page), runs a sharded
+It starts a live fake Twilio in-process (data up to now, a small incident on its status page), runs a sharded
 export of the alerts with their details to a file with the progress bar, reads the file back
 for a summary (by log level, by error code, per hour), shows the status page, and says what to
 run next with real credentials.
@@ -19,17 +19,21 @@ from typing import Any
 import click
 import orjson
 from rich.table import Table
+from rich.text import Text
 
+from .._files import check_folder
 from ..export import detail_fetcher, listing_walks, run_export
 from ..models.monitor import AlertInstance
 from ..models.status_page import StatusSummary
-from ..testing import FakeTwilio
-from ._common import stderr, stdout
+from ..testing import FakeTwilio, live_account
+from ._common import global_options, is_quiet, note
+from ._console import stdout, visible
 from ._export import progress_bar
 from ._status import print_summary
 
 
 @click.command("demo")
+@global_options
 @click.option("--alerts", default=4000, show_default=True, help="Alerts the fake holds.")
 @click.option("--shards", default=4, show_default=True, help="Time windows exported at once.")
 @click.option(
@@ -38,26 +42,32 @@ from ._status import print_summary
     help="Where to write the export (default: a temporary folder).",
 )
 @click.option("--seed", default=0, show_default=True, help="Seed of the fake's data.")
-def demo(alerts: int, shards: int, out: str | None, seed: int) -> None:
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+def demo(alerts: int, shards: int, out: str | None, seed: int, force: bool) -> None:
     """Run everything against the embedded fake Twilio (no credentials, no network)."""
-    target = (
-        Path(out) if out else Path(tempfile.mkdtemp(prefix="twilio-monitor-demo-")) / "alerts.jsonl"
-    )
+    if out:
+        target = Path(out)
+        check_folder(target)
+    else:
+        target = Path(tempfile.mkdtemp(prefix="twilio-monitor-demo-")) / "alerts.jsonl"
     records, elapsed, requests, summary = asyncio.run(
-        _demo(alerts=alerts, shards=shards, target=target, seed=seed)
+        _demo(alerts=alerts, shards=shards, target=target, seed=seed, force=force)
     )
     rows = [orjson.loads(line) for line in target.read_bytes().splitlines()]
-    stdout.print(
-        f"\nExported {records:,} alerts with details to {target} in {elapsed:.1f}s "
+    console = stdout()
+    console.print(
+        f"\nExported {records:,} alerts with details to {visible(target)} in {elapsed:.1f}s "
         f"({records / elapsed:,.0f} alerts/s, {requests:,} requests)."
     )
     _summaries(rows)
-    stdout.print()
-    print_summary(stdout, summary, limit=5)
-    stdout.print(
-        "\n[bold]Next, with your own account[/] (read-only, nothing is changed):\n"
+    console.print()
+    print_summary(console, summary, limit=5)
+    console.print()
+    console.print(Text("Next, with your own account", "bold"), "(read-only, nothing is changed):")
+    console.print(
         "  export TWILIO_ACCOUNT_SID=AC... TWILIO_AUTH_TOKEN=...\n"
-        "  twilio-monitor export alerts --start 2026-11-01 --end 2026-11-02 --shards 8 --out alerts.jsonl\n"
+        "  twilio-monitor list alerts --log-level error --limit 20\n"
+        "  twilio-monitor export alerts --start-date 2026-11-01 --end-date 2026-11-02 --shards 8 --out alerts.jsonl\n"
         "  twilio-monitor tail alerts --log-level error\n"
         "  twilio-monitor status --fail-on major\n"
         "Or in Python: async with TwilioMonitorClient.from_env() as client: ...  (see the README)"
@@ -65,20 +75,13 @@ def demo(alerts: int, shards: int, out: str | None, seed: int) -> None:
 
 
 async def _demo(
-    *, alerts: int, shards: int, target: Path, seed: int
+    *, alerts: int, shards: int, target: Path, seed: int, force: bool
 ) -> tuple[int, float, int, StatusSummary]:
-    stderr.print(f"Starting the fake Twilio ({alerts:,} alerts, seed {seed}) on loopback...")
-    async with FakeTwilio(seed=seed, alerts=alerts) as fake:
-        page = fake.state.status_page
-        page.open_incident(
-            "Delayed SMS delivery to some carriers",
-            components=["Outbound SMS"],
-            component_status="degraded_performance",
-            impact="minor",
-        )
+    note(f"Starting the fake Twilio ({alerts:,} alerts, seed {seed}) on loopback...")
+    async with FakeTwilio(state=live_account(seed=seed, alerts=alerts)) as fake:
         dates = [r["date_generated"] for r in fake.state.collections["alerts"]]
         start, end = min(dates), max(dates)
-        stderr.print(
+        note(
             f"Fake Twilio at {fake.url}. Exporting every alert with its details, {shards} windows at a time:"
         )
         async with fake.client(max_connections=20) as client:
@@ -86,12 +89,14 @@ async def _demo(
                 client.alerts, {"start_date": start, "end_date": end}, shards=shards
             )
             started = time.perf_counter()
-            with progress_bar("alerts", disabled=False) as advance:
+            with progress_bar("alerts", disabled=is_quiet()) as advance:
                 result = await run_export(
                     walks,
                     record_type=AlertInstance,
                     query={"resource": "alerts", "demo": True},
                     out=target,
+                    overwrite=force,
+                    private=True,
                     transform=detail_fetcher(client.alerts, 20),
                     on_records=advance,
                 )
@@ -131,7 +136,7 @@ def _summaries(rows: list[dict[str, Any]]) -> None:
             )
         )
     for table in tables:
-        stdout.print(table)
+        stdout().print(table)
 
 
 def _text(alert_text: Any) -> str:
@@ -148,7 +153,7 @@ def _table(title: str, columns: tuple[str, str], rows: Any, *, bars: bool = Fals
     rows = list(rows)
     top = max((n for _, n in rows), default=1)
     for name, count in rows:
-        cells = [str(name), f"{count:,}"]
+        cells = [visible(name), f"{count:,}"]
         if bars:
             cells.append("█" * max(1, round(20 * count / top)))
         table.add_row(*cells)

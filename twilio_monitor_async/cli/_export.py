@@ -1,7 +1,8 @@
 """``twilio-monitor export RESOURCE``: a resumable export of any list, with a progress bar.
 
 One subcommand per exportable resource, each with that resource's declared filters as options,
-so ``export alerts --help`` lists exactly what the Alerts API can filter on.
+so ``export alerts --help`` lists exactly what the Alerts API can filter on. The output file is
+checked before any request, never silently replaced, and its checkpoint removed when finished.
 """
 
 from __future__ import annotations
@@ -10,24 +11,26 @@ import time
 from typing import Any
 
 import click
-from attrs import frozen
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .._files import check_folder
 from ..errors import ValidationError
 from ..export import FORMATS, detail_fetcher, listing_walks, run_export
 from ..resources import Fetching, Listing
-from ._common import connection_options, filter_options, make_client, run, split_connection, stderr
-
-
-@frozen
-class Exportable:
-    """A resource the CLI can export: the client attribute and its class (for its filters)."""
-
-    attribute: str
-    resource: type[Listing[Any]]
-    dated: bool = True  # has start_date/end_date filters (so --start/--end and --shards apply)
-    #: Arguments of the list besides its declared filters (e.g. notifications' call_sid).
-    extra: tuple[str, ...] = ()
+from ._common import (
+    check_date_range,
+    connection_options,
+    filter_options,
+    is_quiet,
+    make_client,
+    note,
+    run,
+    set_resume_hint,
+    split_connection,
+)
+from ._console import stderr
+from ._list import Listable, extra_options
+from ._output import output_options, parse_properties
 
 
 def _query(resource: str, filters: dict[str, Any], details: bool) -> dict[str, Any]:
@@ -38,46 +41,27 @@ def _query(resource: str, filters: dict[str, Any], details: bool) -> dict[str, A
     }
 
 
-def add_export_commands(group: click.Group, exportables: dict[str, Exportable]) -> None:
+def add_export_commands(group: click.Group, exportables: dict[str, Listable]) -> None:
     for name, spec in exportables.items():
         group.add_command(_make_command(name, spec))
 
 
-def _make_command(name: str, spec: Exportable) -> click.Command:
-    dated_skip = ("start_date", "end_date") if spec.dated else ()
-
+def _make_command(name: str, spec: Listable) -> click.Command:
     @click.command(
         name, help=f"Export {name.replace('-', ' ')} (every filter of its list is an option)."
     )
     @connection_options
-    @filter_options(spec.resource, skip=dated_skip)
-    @click.option(
-        "--start",
-        "start_date",
-        help="Only records on or after this date/time (ISO 8601).",
-        hidden=not spec.dated,
-    )
-    @click.option(
-        "--end",
-        "end_date",
-        help="Only records on or before this date/time (ISO 8601).",
-        hidden=not spec.dated,
-    )
-    @click.option(
-        "--format", "format_", type=click.Choice(FORMATS), default="jsonl", show_default=True
-    )
+    @filter_options(spec.resource)
+    @output_options(FORMATS, aliases=("--format",), default="jsonl")
     @click.option(
         "--out",
         "out",
         type=click.Path(dir_okay=False),
-        help="Output file (default: standard output).",
+        help="Output file (default: standard output); refused if it exists, unless --resume or --force.",
     )
+    @click.option("--force", is_flag=True, help="Replace an existing output file.")
     @click.option(
-        "--shards",
-        type=click.IntRange(1, 64),
-        default=1,
-        show_default=True,
-        help="Time windows walked at once (needs --start and --end).",
+        "--resume", is_flag=True, help="Continue an interrupted export from its checkpoint."
     )
     @click.option(
         "--concurrency",
@@ -89,37 +73,46 @@ def _make_command(name: str, spec: Exportable) -> click.Command:
     @click.option(
         "--with-details",
         is_flag=True,
-        help="Fetch each record's instance view (request/response detail).",
+        help="Fetch each record's instance view (request/response detail; the file is made 0600).",
     )
     @click.option("--page-size", type=click.IntRange(1, 1000), default=1000, show_default=True)
-    @click.option(
-        "--resume", is_flag=True, help="Continue an interrupted export from its checkpoint."
-    )
     @click.option("--no-progress", is_flag=True, help="No progress bar.")
     def command(**options: Any) -> None:
         connection = split_connection(options)
-        debug = bool(connection.get("debug"))
-        run(debug, lambda: _export(name, spec, connection, options))
+        run(lambda: _export(name, spec, connection, options))
 
-    for extra in spec.extra:
+    if spec.dated:
         command = click.option(
-            "--" + extra.replace("_", "-"), extra, help=f"Only for this {extra}."
+            "--shards",
+            type=click.IntRange(1, 64),
+            default=1,
+            show_default=True,
+            help="Time windows walked at once (needs --start-date and --end-date).",
         )(command)
-    return command
+    return extra_options(spec, command)
 
 
 async def _export(
-    name: str, spec: Exportable, connection: dict[str, Any], options: dict[str, Any]
+    name: str, spec: Listable, connection: dict[str, Any], options: dict[str, Any]
 ) -> None:
-    fmt = options.pop("format_")
+    fmt = options.pop("output")
     out = options.pop("out")
-    shards = options.pop("shards")
+    force = options.pop("force")
+    shards = options.pop("shards", 1)
     concurrency = options.pop("concurrency")
     details = options.pop("with_details")
     page_size = options.pop("page_size")
     resume = options.pop("resume")
-    quiet = options.pop("no_progress")
+    hide_progress = options.pop("no_progress") or is_quiet()
+    columns = parse_properties(options.pop("properties"))
+    raw_csv = options.pop("raw_csv")
     filters = {k: v for k, v in options.items() if v is not None}
+    check_date_range(filters)
+    if resume and force:
+        raise click.UsageError("--resume and --force cannot be combined")
+    if out is not None:
+        check_folder(out)  # before any request
+        set_resume_hint([] if resume else ["--resume"])
     async with make_client(connection, max_connections=max(20, concurrency)) as client:
         listing: Listing[Any] = getattr(client, spec.attribute)
         record_type = listing.list_endpoint.record
@@ -129,10 +122,15 @@ async def _export(
                 raise ValidationError("with_details", f"{name} has no instance view to fetch")
             record_type = listing.fetch_endpoint.record
             transform = detail_fetcher(listing, concurrency)
-        walks = listing_walks(listing, filters, page_size=page_size, shards=shards)
+        try:
+            walks = listing_walks(listing, filters, page_size=page_size, shards=shards)
+        except ValidationError as error:
+            if error.field == "shards":
+                raise click.UsageError("--shards needs both --start-date and --end-date") from None
+            raise
         assert record_type is not None
         started = time.perf_counter()
-        with progress_bar(name, disabled=quiet or out is None) as advance:
+        with progress_bar(name, disabled=hide_progress or out is None) as advance:
             result = await run_export(
                 walks,
                 record_type=record_type,
@@ -140,19 +138,23 @@ async def _export(
                 out=out,
                 format=fmt,
                 resume=resume,
+                overwrite=force,
+                private=details,
+                columns=columns,
+                safe_cells=not raw_csv,
                 transform=transform,
                 on_records=advance,
             )
         elapsed = time.perf_counter() - started
         if result.already_done:
-            stderr.print(
+            note(
                 f"Nothing to do: {result.path} already holds the finished export ({result.records:,} {name})."
             )
             return
         fresh = result.records - result.resumed_from
         resumed = f" (resumed after {result.resumed_from:,})" if result.resumed_from else ""
         where = f" to {result.path}" if result.path else ""
-        stderr.print(
+        note(
             f"Exported {result.records:,} {name}{where}{resumed} in {elapsed:.1f}s "
             f"({fresh / elapsed if elapsed else 0:,.0f} records/s, {client.stats.requests:,} requests, "
             f"{client.stats.total_retries:,} retries)."
@@ -160,17 +162,21 @@ async def _export(
 
 
 class progress_bar:
-    """A rich progress line on stderr: records so far and records per second."""
+    """A rich progress line on stderr: records so far and records per second.
+
+    Only on a terminal: in a pipe or a log file a progress bar is noise (and rich would print
+    its last frame as a line cut to the width it guessed)."""
 
     def __init__(self, name: str, *, disabled: bool) -> None:
+        console = stderr()
         self._progress = Progress(
-            TextColumn("[bold]{task.description}"),
+            TextColumn("{task.description}", style="bold", markup=False),
             BarColumn(bar_width=None),
             TextColumn("{task.completed:,} records"),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
-            console=stderr,
-            disable=disabled,
+            console=console,
+            disable=disabled or not console.is_terminal,
             transient=False,
         )
         self._task = self._progress.add_task(f"export {name}", total=None, rate="")

@@ -7,30 +7,34 @@ from pathlib import Path
 from typing import Any
 
 import click
-import orjson
 
+from .._files import CheckpointError, check_folder
 from ..follow import FollowCheckpoint
 from ..models._converter import converter
 from ..resources import Following
-from ._common import connection_options, filter_options, make_client, run, split_connection, stdout
+from ._common import connection_options, filter_options, make_client, run, split_connection
+from ._console import visible
+from ._output import RecordPrinter, output_options
 
 #: The followable resources: CLI name -> (client attribute, resource class).
 FOLLOWABLE: dict[str, tuple[str, type[Following[Any]]]] = {}
 
 
 def _line(record: Any) -> str:
-    """One readable line per record: its date, its kind and what happened."""
+    """One readable line per record: its date, its kind and what happened (text made visible)."""
     row = converter.unstructure(record)
     if "log_level" in row:
         text = (row.get("alert_text") or "").split("&")[0].removeprefix("Msg=").replace("+", " ")
-        return (
+        line = (
             f"{row.get('date_generated')}  {str(row.get('log_level') or '-').upper():7}  "
             f"{row.get('error_code') or '-':>6}  {row.get('sid')}  {text}  {row.get('request_url') or ''}"
         )
-    return (
-        f"{row.get('event_date')}  {row.get('event_type') or '-':28}  {row.get('sid')}  "
-        f"{row.get('resource_sid') or '-'}  {row.get('source') or '-'} {row.get('source_ip_address') or ''}"
-    )
+    else:
+        line = (
+            f"{row.get('event_date')}  {row.get('event_type') or '-':28}  {row.get('sid')}  "
+            f"{row.get('resource_sid') or '-'}  {row.get('source') or '-'} {row.get('source_ip_address') or ''}"
+        )
+    return visible(line.rstrip())
 
 
 def make_tail_command() -> click.Command:
@@ -48,9 +52,7 @@ def _make_command(name: str, attribute: str, resource: type[Following[Any]]) -> 
     @connection_options
     @filter_options(resource, skip=("start_date", "end_date"))
     @click.option("--since", help="Replay from this date/time (ISO 8601) before following.")
-    @click.option(
-        "-o", "--output", type=click.Choice(["text", "json"]), default="text", show_default=True
-    )
+    @output_options(("text", "json", "jsonl", "csv", "tsv"), default="text")
     @click.option(
         "--poll-interval",
         type=click.FloatRange(0),
@@ -77,22 +79,44 @@ def _make_command(name: str, attribute: str, resource: type[Following[Any]]) -> 
     )
     def command(**options: Any) -> None:
         connection = split_connection(options)
-        run(bool(connection.get("debug")), lambda: _tail(attribute, connection, options))
+        run(lambda: _tail(attribute, resource, connection, options))
 
     return command
 
 
-async def _tail(attribute: str, connection: dict[str, Any], options: dict[str, Any]) -> None:
+def load_checkpoint(path: str) -> FollowCheckpoint:
+    """The follow checkpoint at ``path`` (a new one if there is none); a damaged one is refused."""
+    check_folder(path)
+    try:
+        return FollowCheckpoint.load(path) or FollowCheckpoint()
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise CheckpointError(path, f"is damaged ({exc})") from None
+
+
+async def _tail(
+    attribute: str,
+    resource: type[Following[Any]],
+    connection: dict[str, Any],
+    options: dict[str, Any],
+) -> None:
     since = options.pop("since")
     output = options.pop("output")
+    properties = options.pop("properties")
+    raw_csv = options.pop("raw_csv")
     poll_interval = options.pop("poll_interval")
     lookback = timedelta(seconds=options.pop("lookback"))
     checkpoint_path = options.pop("checkpoint")
     max_polls = options.pop("max_polls")
     filters = {k: v for k, v in options.items() if v is not None}
-    checkpoint = FollowCheckpoint.load(checkpoint_path) if checkpoint_path else None
-    if checkpoint_path and checkpoint is None:
-        checkpoint = FollowCheckpoint()
+    checkpoint = load_checkpoint(checkpoint_path) if checkpoint_path else None
+    printer = None
+    if output != "text":
+        printer = RecordPrinter(
+            resource.list_endpoint.record,
+            "jsonl" if output == "json" else output,
+            properties,
+            raw_csv=raw_csv,
+        )
 
     def save(state: FollowCheckpoint) -> None:
         if checkpoint_path:
@@ -109,10 +133,12 @@ async def _tail(attribute: str, connection: dict[str, Any], options: dict[str, A
             on_poll=save,
             **filters,
         )
+        if printer is not None:
+            printer.print_lines(())  # the CSV/TSV header first
         async for record in records:
-            if output == "json":
-                stdout.out(orjson.dumps(converter.unstructure(record)).decode())
+            if printer is None:
+                click.echo(_line(record))
             else:
-                stdout.out(_line(record))
+                printer.print_lines((record,))
             if checkpoint is not None:
                 save(checkpoint)

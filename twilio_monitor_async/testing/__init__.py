@@ -6,6 +6,7 @@ injection. Use it as ``async with FakeTwilio() as fake: async with fake.client()
 mount ``create_app(state)`` in your own aiohttp test server, or run ``twilio-monitor fake-server``.
 """
 
+from ._live import OPEN_INCIDENT, LiveClock, live_account
 from ._routes import (
     CustomRoute,
     InstanceRoute,
@@ -31,6 +32,7 @@ __all__ = [
     "ALL_FAULTS",
     "FAKE_ACCOUNT_SID",
     "FAKE_AUTH_TOKEN",
+    "OPEN_INCIDENT",
     "Collection",
     "CustomRoute",
     "Day",
@@ -41,11 +43,13 @@ __all__ = [
     "FaultPlan",
     "InstanceRoute",
     "ListRoute",
+    "LiveClock",
     "Match",
     "SeenRequest",
     "Since",
     "Until",
     "create_app",
     "json_response",
+    "live_account",
     "twilio_error",
 ]

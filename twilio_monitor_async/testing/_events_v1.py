@@ -40,6 +40,17 @@ _PRODUCTS = {
     "taskrouter.task": ("created", "completed", "canceled"),
     "conversations.message": ("added", "updated", "removed"),
 }
+#: Each product's schema id, named as the Events API names them (the spec: Messaging.MessageStatus).
+_SCHEMA_IDS = {
+    "messaging.message": "Messaging.MessageStatus",
+    "voice.insights.call-summary": "VoiceInsights.CallSummary",
+    "voice.status-callback.call": "Voice.StatusCallback",
+    "studio.flow-execution": "Studio.FlowExecution",
+    "taskrouter.task": "TaskRouter.Task",
+    "conversations.message": "Conversations.Message",
+}
+#: Schemas whose versions go at least this far (the spec's examples subscribe to version 2).
+_MIN_LATEST = {"Messaging.MessageStatus": 2}
 _SID_PATTERNS = {"DG": re.compile(r"DG[0-9a-fA-F]{32}"), "DF": re.compile(r"DF[0-9a-fA-F]{32}")}
 
 
@@ -407,7 +418,7 @@ def seed(
     schema_records: dict[str, Record] = {}
     version_records: list[Record] = []
     for name, product in names:
-        schema_id = "".join(part.capitalize() for part in re.split(r"[.-]", product)) + "Event"
+        schema_id = _SCHEMA_IDS[product]
         created = spread(rng, state.now, timedelta(days=700))
         type_records.append(
             {
@@ -423,7 +434,7 @@ def seed(
             }
         )
         if schema_id not in schema_records:
-            latest = rng.randrange(1, 4)
+            latest = max(rng.randrange(1, 4), _MIN_LATEST.get(schema_id, 1))
             for version in range(1, latest + 1):
                 version_records.append(
                     {

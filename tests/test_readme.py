@@ -1,0 +1,142 @@
+"""The README's shell examples run as written, and print what the README says they print.
+
+Convention (stated in the README): every ``console`` block is a session. Each ``$`` line (with
+its ``\\`` continuations) runs in ``bash`` in a scratch folder against the fake as
+``twilio-monitor fake-server --no-live`` serves it, with its credentials and
+``TWILIO_MONITOR_BASE_URL`` in the environment; the lines up to the next ``$`` are its expected
+output (stdout and stderr together), where ``...`` stands for any text (doctest's ELLIPSIS). The
+commands of one block share one shell, so ``echo $?`` sees the previous command's code. A
+``fake-server`` command is started on a free port (in place of 8765), read until it says how to
+stop it, and stopped.
+"""
+
+from __future__ import annotations
+
+import doctest
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from twilio_monitor_async.testing import FakeTwilio
+
+from .integration.cli_support import connection_env, fake_in_thread
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+BLOCK = re.compile(r"^```console[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+MARKER = "@@@ readme command {} done @@@"
+CHECKER = doctest.OutputChecker()
+
+
+def sessions() -> list[list[tuple[str, str]]]:
+    """Each console block as a list of (command, expected output)."""
+    found = []
+    for block in BLOCK.findall(README.read_text()):
+        steps: list[tuple[str, list[str]]] = []
+        continued = False
+        for line in block.splitlines():
+            if continued:
+                command, expected = steps[-1]
+                steps[-1] = (command[:-1] + " " + line.strip(), expected)
+            elif line.startswith("$ "):
+                steps.append((line[2:], []))
+            else:
+                steps[-1][1].append(line)
+            continued = steps[-1][0].endswith("\\")
+        found.append([(command, "\n".join(expected)) for command, expected in steps])
+    return found
+
+
+@pytest.fixture(scope="module")
+def served() -> FakeTwilio:  # type: ignore[misc]
+    with fake_in_thread(alerts=2000, events=500) as fake:  # fake-server --no-live's defaults
+        yield fake
+
+
+def shell_env(fake: FakeTwilio) -> dict[str, str]:
+    bin_dir = str(Path(sys.executable).parent)
+    return {
+        **os.environ,
+        **connection_env(fake),
+        "TWILIO_MONITOR_BASE_URL": fake.url,
+        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+        "COLUMNS": "40",  # whatever the window says, piped output is never wrapped
+    }
+
+
+def matches(expected: str, actual: str) -> bool:
+    return CHECKER.check_output(expected.rstrip() + "\n", actual.rstrip() + "\n", doctest.ELLIPSIS)
+
+
+def run_session(steps: list[tuple[str, str]], fake: FakeTwilio, folder: Path) -> list[str]:
+    """Run one block's commands in one shell; the mismatches, described."""
+    if steps[0][0].startswith("twilio-monitor fake-server"):
+        return [problem for step in steps if (problem := run_server(step, fake, folder))]
+    script = []
+    for index, (command, _) in enumerate(steps):
+        script.append(f"{command} 2>&1\n__rc=$?; echo '{MARKER.format(index)}'; (exit $__rc)")
+    done = subprocess.run(
+        ["bash", "-c", "\n".join(script)],
+        cwd=folder,
+        env=shell_env(fake),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = done.stdout
+    problems = []
+    for index, (command, expected) in enumerate(steps):
+        actual, _, output = output.partition(MARKER.format(index) + "\n")
+        if not matches(expected, actual):
+            problems.append(f"$ {command}\n--- README says:\n{expected}\n--- it printed:\n{actual}")
+    return problems
+
+
+def run_server(step: tuple[str, str], fake: FakeTwilio, folder: Path) -> str | None:
+    command, expected = step
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    process = subprocess.Popen(
+        ["bash", "-c", "exec " + command.replace("8765", port)],
+        cwd=folder,
+        env=shell_env(fake),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    printed = []
+    try:
+        while not printed or not printed[-1].startswith("Press Ctrl-C"):
+            line = process.stdout.readline()
+            if not line:
+                break
+            printed.append(line)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(30)
+        process.stdout.close()
+    actual = "".join(printed).replace(port, "8765")
+    if matches(expected, actual):
+        return None
+    return f"$ {command}\n--- README says:\n{expected}\n--- it printed:\n{actual}"
+
+
+def test_the_readme_has_shell_examples() -> None:
+    assert len(sessions()) >= 6
+    assert all(command for session in sessions() for command, _ in session)
+
+
+@pytest.mark.parametrize("index", range(len(sessions())))
+def test_readme_shell_session_runs_as_written(
+    served: FakeTwilio, tmp_path: Path, index: int
+) -> None:
+    assert shutil.which("bash"), "the README's sessions are bash"
+    problems = run_session(sessions()[index], served, tmp_path)
+    assert not problems, "\n\n".join(problems)
