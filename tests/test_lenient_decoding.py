@@ -13,6 +13,7 @@ import pytest
 
 from twilio_monitor_async import (
     Alarm,
+    Alert,
     DecodeError,
     DecodeWarning,
     Notification,
@@ -30,44 +31,47 @@ def decode_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
     return sorted(str(w.message).split(":")[0] for w in caught if w.category is DecodeWarning)
 
 
+async def odd_alerts_listed(
+    fake: FakeTwilio, client: TwilioMonitorClient, oddity: str, *, page_sizes: tuple[int, ...]
+) -> tuple[list[tuple[dict[str, object], Alert]], list[str]]:
+    """Five alerts with ``oddity`` added, the whole list read once per page size (every record
+    kept each time), and the DecodeWarnings given meanwhile."""
+    odd = [fake.state.add_odd_alert(oddity) for _ in range(5)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for page_size in page_sizes:
+            alerts = await client.alerts.list(page_size=page_size)
+            assert len(alerts) == len(fake.state.collections["alerts"])
+    by_sid = {a.sid: a for a in alerts}
+    return [(record, by_sid[str(record["sid"])]) for record in odd], decode_warnings(caught)
+
+
 async def test_blank_dates_are_none_and_the_page_is_kept(
     fake: FakeTwilio, fake_client: TwilioMonitorClient
 ) -> None:
-    odd = [fake.state.add_odd_alert("blank_dates") for _ in range(3)]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        alerts = await fake_client.alerts.list()
-    assert len(alerts) == len(fake.state.collections["alerts"])
-    by_sid = {a.sid: a for a in alerts}
-    for record in odd:
-        alert = by_sid[record["sid"]]
+    odd, warned = await odd_alerts_listed(fake, fake_client, "blank_dates", page_sizes=(1000,))
+    for record, alert in odd:
         assert (alert.date_generated, alert.date_created, alert.date_updated) == (None,) * 3
         assert alert.error_code == record["error_code"]  # the rest of the record is intact
-    assert decode_warnings(caught) == []  # a blank date is "no date", not an error
+    assert warned == []  # a blank date is "no date", not an error
 
 
 async def test_an_undecodable_optional_value_is_none_with_one_warning_per_field(
     fake: FakeTwilio, fake_client: TwilioMonitorClient
 ) -> None:
-    odd = [fake.state.add_odd_alert("undecodable") for _ in range(5)]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        alerts = await fake_client.alerts.list()
-        again = await fake_client.alerts.list(page_size=2)  # many pages, same odd records
-    assert len(alerts) == len(again) == len(fake.state.collections["alerts"])
-    by_sid = {a.sid: a for a in alerts}
-    for record in odd:
-        alert = by_sid[record["sid"]]
+    odd, warned = await odd_alerts_listed(fake, fake_client, "undecodable", page_sizes=(1000, 2))
+    for record, alert in odd:
         assert (alert.error_code, alert.more_info, alert.date_updated) == (None, None, None)
         assert alert.log_level == record["log_level"]
         assert alert.date_generated is not None
-    # Five odd records, read twice: one warning per field, not one per record or per page.
-    assert decode_warnings(caught) == ["Alert.date_updated", "Alert.error_code", "Alert.more_info"]
+    # Five odd records, read in one page and in many: one warning per field, not one per record
+    # or per page.
+    assert warned == ["Alert.date_updated", "Alert.error_code", "Alert.more_info"]
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        instance = await fake_client.alerts.fetch(odd[0]["sid"])
-    assert instance.error_code is None and instance.sid == odd[0]["sid"]
+        instance = await fake_client.alerts.fetch(str(odd[0][0]["sid"]))
+    assert instance.error_code is None and instance.sid == odd[0][0]["sid"]
     assert decode_warnings(caught) == [  # another record type: its own warnings, once
         "AlertInstance.date_updated",
         "AlertInstance.error_code",
