@@ -62,3 +62,13 @@ async def fake() -> AsyncIterator[FakeTwilio]:
 async def fake_client(fake: FakeTwilio) -> AsyncIterator[TwilioMonitorClient]:
     async with fake.client(retry=FAST_RETRY) as api:
         yield api
+
+
+@pytest.fixture
+def fresh_decode_warnings() -> Iterator[None]:
+    """Forget which DecodeWarnings were already given, so a test sees its own (once each)."""
+    from twilio_monitor_async.models import _converter
+
+    _converter._warned_fields.clear()
+    yield
+    _converter._warned_fields.clear()

@@ -66,5 +66,5 @@ def test_defaults_required_fields_nested_records_and_keyword_only_fields() -> No
     assert first.tags is not second.tags  # a Factory default is called per record
     with pytest.raises(KeyError):
         converter.structure({}, Outer)
-    with pytest.raises(TypeError):
-        converter.structure({"sid": {"not": "text"}}, Alert)
+    with pytest.raises(TypeError):  # a required field has no default to fall back on
+        converter.structure({"name": {"not": "text"}}, Outer)

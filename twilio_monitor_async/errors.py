@@ -15,6 +15,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "DecodeError",
+    "DecodeWarning",
     "NotFoundError",
     "PagingError",
     "RateLimitError",
@@ -115,6 +116,16 @@ class DecodeError(TwilioMonitorError):
         super().__init__(f"could not decode the response of {url}: {reason}")
         self.url = url
         self.reason = reason
+
+
+class DecodeWarning(UserWarning):
+    """A value in an optional field could not be decoded and was replaced by None.
+
+    Emitted once per record type and field (not once per record), so one odd value in a page
+    of 1,000 alerts, or in every page of a long export, costs one line on stderr. Silence it
+    with ``warnings.filterwarnings("ignore", category=DecodeWarning)``, or turn it into an
+    error (``"error"``) to make such responses fail with ``DecodeError`` instead.
+    """
 
 
 class PagingError(TwilioMonitorError):

@@ -5,6 +5,11 @@ re-reads a look-back window behind the newest date seen, and a set of the ids al
 inside that window removes the repeats. Ids older than the window are forgotten, which keeps
 memory bounded however long the follow runs. The state is a ``FollowCheckpoint`` the caller can
 save and load, so a restarted follower neither repeats nor skips.
+
+A record dated in the future (a server clock gone wrong, a typo in 2099) must not drag the
+high-water mark, and so the look-back window, past every record still to come: the mark never
+moves beyond the poll's start plus ``CLOCK_SKEW_ALLOWANCE``. Such a record is emitted once and
+stays among the seen ids, with its own date, until that date falls out of the window.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -22,9 +27,19 @@ from attrs import define, field
 from ._files import atomic_write
 from .models._converter import parse_datetime
 
-__all__ = ["FollowCheckpoint", "follow_records"]
+__all__ = ["CLOCK_SKEW_ALLOWANCE", "FollowCheckpoint", "follow_records"]
 
 R = TypeVar("R")
+
+#: How far ahead of this machine's clock a record date may move the high-water mark: servers'
+#: clocks run a little ahead of ours, but a record dated later than this is not trusted to mark
+#: progress. Capped at half the look-back, so the window always reaches behind the poll's start.
+CLOCK_SKEW_ALLOWANCE = timedelta(minutes=1)
+
+
+def _ceiling(now: datetime, lookback: timedelta) -> datetime:
+    """The latest high-water mark a poll starting at ``now`` may set."""
+    return now + min(CLOCK_SKEW_ALLOWANCE, lookback / 2)
 
 
 class _Streamable(Protocol[R]):  # type: ignore[misc]
@@ -51,14 +66,19 @@ class FollowCheckpoint:
 
     @classmethod
     def from_json(cls, data: bytes | str) -> FollowCheckpoint:
+        """The checkpoint ``to_json`` wrote. A high-water mark in the future (saved by versions
+        that trusted a future-dated record) is brought back to now plus the skew allowance; the
+        seen ids are kept, so that record is still not emitted twice."""
         doc = orjson.loads(data)
         if not isinstance(doc, dict) or not isinstance(doc.get("seen", {}), dict):
             raise ValueError("not a follow checkpoint")
         high_water = doc.get("high_water")
-        return cls(
+        checkpoint = cls(
             high_water=parse_datetime(high_water) if high_water else None,
             seen={str(k): parse_datetime(v) for k, v in doc.get("seen", {}).items()},
         )
+        checkpoint.cap(datetime.now(timezone.utc) + CLOCK_SKEW_ALLOWANCE)
+        return checkpoint
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write atomically: a crash leaves the old checkpoint or the new one, never half."""
@@ -72,10 +92,18 @@ class FollowCheckpoint:
         except FileNotFoundError:
             return None
 
-    def remember(self, key: str, when: datetime) -> None:
+    def remember(self, key: str, when: datetime, *, not_after: datetime | None = None) -> None:
+        """Record ``key`` as seen at ``when``; the high-water mark moves to ``when`` if later,
+        but never past ``not_after``."""
         self.seen[key] = when
-        if self.high_water is None or when > self.high_water:
-            self.high_water = when
+        mark = when if not_after is None else min(when, not_after)
+        if self.high_water is None or mark > self.high_water:
+            self.high_water = mark
+
+    def cap(self, ceiling: datetime) -> None:
+        """Bring a high-water mark later than ``ceiling`` back to it."""
+        if self.high_water is not None and self.high_water > ceiling:
+            self.high_water = ceiling
 
     def forget_before(self, cutoff: datetime) -> None:
         self.seen = {key: when for key, when in self.seen.items() if when >= cutoff}
@@ -105,11 +133,15 @@ async def follow_records(
     extra = dict(filters or {})
     bootstrap = state.high_water is None and since is None
     if bootstrap:  # start at the newest record instead of reading the whole history
+        ceiling = _ceiling(datetime.now(timezone.utc), lookback)
         async for newest in listing.stream(limit=1, **extra):
-            state.high_water = date_of(newest)
+            when = date_of(newest)
+            state.high_water = None if when is None else min(when, ceiling)
     polls = 0
     while max_polls is None or polls < max_polls:
         polls += 1
+        ceiling = _ceiling(datetime.now(timezone.utc), lookback)
+        state.cap(ceiling)  # a mark from before this rule (or built by hand) may be ahead
         if state.high_water is not None:
             window_start: datetime | None = state.high_water - lookback
         else:
@@ -125,11 +157,11 @@ async def follow_records(
         fresh.sort(key=lambda item: (item[0], item[1]))
         if bootstrap:  # the first look only learns what already exists
             for when, key, _ in fresh:
-                state.remember(key, when)
+                state.remember(key, when, not_after=ceiling)
             bootstrap = False
         else:
             for when, key, record in fresh:
-                state.remember(key, when)
+                state.remember(key, when, not_after=ceiling)
                 yield record
         if state.high_water is not None:
             state.forget_before(state.high_water - lookback)

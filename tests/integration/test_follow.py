@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from twilio_monitor_async import FollowCheckpoint, TwilioMonitorClient, ValidationError
+from twilio_monitor_async.follow import CLOCK_SKEW_ALLOWANCE
 from twilio_monitor_async.testing import FakeTwilio
+
+FUTURE = datetime(2099, 1, 1, tzinfo=timezone.utc)
 
 
 def iso(moment: datetime) -> str:
@@ -187,3 +190,81 @@ def test_checkpoint_round_trips_through_json() -> None:
     assert FollowCheckpoint.from_json(checkpoint.to_json()) == checkpoint
     with pytest.raises(ValueError, match="checkpoint"):
         FollowCheckpoint.from_json(b"[]")
+
+
+def assert_not_ahead(checkpoint: FollowCheckpoint) -> None:
+    assert checkpoint.high_water is not None
+    assert checkpoint.high_water <= datetime.now(timezone.utc) + CLOCK_SKEW_ALLOWANCE
+
+
+@pytest.mark.parametrize("lookback", [timedelta(minutes=5), timedelta(seconds=20)])
+async def test_a_future_dated_record_is_emitted_once_and_hides_no_later_one(
+    fake: FakeTwilio, fake_client: TwilioMonitorClient, lookback: timedelta
+) -> None:
+    # With a look-back shorter than the skew allowance, the allowance shrinks to half of it.
+    checkpoint = FollowCheckpoint()
+    await one_poll(fake_client, checkpoint, lookback=lookback)  # start at the newest record
+    future = fake.state.add_odd_alert("future_date")
+    later: list[str] = []
+    polls = 0
+
+    def after_poll(state: FollowCheckpoint) -> None:
+        # One new alert (dated now) arrives after each of the first three polls.
+        nonlocal polls
+        polls += 1
+        assert_not_ahead(state)
+        if len(later) < 3:
+            later.append(str(fake.state.add_alert(log_level="error")["sid"]))
+
+    got = [
+        alert.sid
+        async for alert in fake_client.alerts.follow(
+            checkpoint=checkpoint,
+            poll_interval=0,
+            max_polls=6,
+            on_poll=after_poll,
+            lookback=lookback,
+        )
+    ]
+    assert polls == 6
+    assert got == [future["sid"], *later]  # each exactly once, the future one never again
+    assert future["sid"] in checkpoint.seen  # kept with its own date: not emitted twice
+
+
+async def test_a_future_dated_newest_record_at_start_does_not_blind_the_follow(
+    fake: FakeTwilio, fake_client: TwilioMonitorClient
+) -> None:
+    fake.state.add_odd_alert("future_date")
+    checkpoint = FollowCheckpoint()
+    assert await one_poll(fake_client, checkpoint) == []  # it existed before: not replayed
+    assert_not_ahead(checkpoint)
+    added = [str(fake.state.add_alert()["sid"]) for _ in range(3)]
+    got = await one_poll(fake_client, checkpoint)
+    assert sorted(got) == sorted(added)
+    assert await one_poll(fake_client, checkpoint) == []
+
+
+async def test_a_checkpoint_saved_with_a_future_mark_is_repaired_on_load(
+    fake: FakeTwilio, fake_client: TwilioMonitorClient, tmp_path: Path
+) -> None:
+    # What earlier versions saved after meeting a record dated 2099: the mark at 2099 and the
+    # record among the seen ids (everything older forgotten).
+    future = fake.state.add_odd_alert("future_date")
+    path = tmp_path / "follow.json"
+    FollowCheckpoint(high_water=FUTURE, seen={future["sid"]: FUTURE}).save(path)
+
+    restored = FollowCheckpoint.load(path)
+    assert restored is not None
+    assert_not_ahead(restored)
+    assert restored.high_water is not None
+    assert restored.high_water >= datetime.now(timezone.utc) - timedelta(minutes=1)
+    assert restored.seen == {future["sid"]: FUTURE}
+    added = [str(fake.state.add_alert()["sid"]) for _ in range(3)]
+    got = await one_poll(fake_client, restored)
+    assert sorted(got) == sorted(added)  # the future record is not emitted again
+
+    # A checkpoint built in memory with a future mark is brought back by the first poll.
+    in_memory = FollowCheckpoint(high_water=FUTURE, seen={future["sid"]: FUTURE})
+    newer = str(fake.state.add_alert()["sid"])
+    assert sorted(await one_poll(fake_client, in_memory)) == sorted([*added, newer])
+    assert_not_ahead(in_memory)

@@ -271,10 +271,8 @@ async def test_bodies_that_are_not_json_or_not_the_shape_raise_decode_error(
         mock_http.get(f"{API}/v1/Alerts?PageSize=1000", payload={"alerts": "nope", "meta": {}})
         with pytest.raises(DecodeError):
             await client.alerts.list()
-        mock_http.get(
-            f"{API}/v1/Alerts?PageSize=1000", payload=page("alerts", [{"sid": {"not": "a string"}}])
-        )
-        with pytest.raises(DecodeError, match="Alert"):
+        mock_http.get(f"{API}/v1/Alerts?PageSize=1000", payload=page("alerts", [{"sid": NO}, 42]))
+        with pytest.raises(DecodeError, match="Alert"):  # a record that is not even an object
             await client.alerts.list()
         mock_http.get(f"{API}/v1/Events/{AE}", payload=[1, 2])
         with pytest.raises(DecodeError):

@@ -3,7 +3,9 @@
 Decoding is lenient on purpose (Twilio adds fields, widens enums and sends nulls where the docs
 say otherwise): unknown keys are ignored, missing keys take the field default, unknown enum values
 stay plain strings, and dates arrive as ISO 8601, RFC 2822 or epoch milliseconds but always leave
-as timezone-aware datetimes. Hooks are registered for the exact field types so that cattrs
+as timezone-aware datetimes. ``""`` (or blanks) in an optional date is None, and a value that
+cannot be decoded in a field with a default becomes that default (None, or an empty tuple) with
+one ``DecodeWarning`` per record type and field: one odd record never loses its page. Hooks are registered for the exact field types so that cattrs
 generates one straight-line structure function per record class, with no per-record reflection;
 the paging engine decodes a list with a single call per record.
 """
@@ -14,6 +16,7 @@ import enum
 import sys
 import types
 import typing
+import warnings
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -22,6 +25,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 
+from ..errors import DecodeWarning
 from ._rfc2822 import parse_rfc2822
 
 __all__ = [
@@ -95,6 +99,8 @@ def _structure_optional_datetime(value: Any, _: Any) -> datetime | None:
     cached = _recent_dates.get(value)
     if cached is not None:
         return cached
+    if not value or value.isspace():  # real payloads send "" for "no date"
+        return None
     # Fast path for what the v1/v2 APIs send (``2015-07-30T20:00:00Z``): Python 3.11's
     # fromisoformat reads it directly, about 4x quicker than the general parser.
     if _ISO_TAKES_Z:
@@ -114,6 +120,12 @@ def _structure_optional_datetime(value: Any, _: Any) -> datetime | None:
 
 def _structure_date(value: Any, _: Any) -> date:
     return parse_datetime(value).date() if not isinstance(value, date) else value
+
+
+def _structure_optional_date(value: Any, _: Any) -> date | None:
+    if value is None or (isinstance(value, str) and (not value or value.isspace())):
+        return None
+    return _structure_date(value, _)
 
 
 def _as_text(value: Any) -> str:
@@ -181,6 +193,7 @@ def _structure_any(value: Any, _: Any) -> Any:
 converter.register_structure_hook(datetime, _structure_datetime)
 converter.register_structure_hook(typing.Optional[datetime], _structure_optional_datetime)  # noqa: UP045
 converter.register_structure_hook(date, _structure_date)
+converter.register_structure_hook(typing.Optional[date], _structure_optional_date)  # noqa: UP045
 converter.register_structure_hook(str, _structure_str)
 converter.register_structure_hook(typing.Optional[str], _structure_optional_str)  # noqa: UP045
 converter.register_structure_hook(int, lambda v, _: _as_int(v))
@@ -197,6 +210,7 @@ converter.register_structure_hook_func(lambda t: t is typing.Any, _structure_any
 # from typing.Optional[X] on 3.10+, and record fields are written that way.
 for _inner, _hook in (
     (datetime, _structure_optional_datetime),
+    (date, _structure_optional_date),
     (str, _structure_optional_str),
     (int, _structure_optional_int),
     (bool, _structure_optional_bool),
@@ -288,31 +302,39 @@ converter.register_unstructure_hook_factory(
 )
 
 
-def _make_record_hook(cls: type[Any]) -> Callable[[Any, Any], Any]:
+def _make_record_hook(
+    cls: type[Any], wire_key: Callable[[str], str] | None = None
+) -> Callable[[Any, Any], Any]:
     """One straight-line structure function for an attrs record, generated once per class.
 
     cattrs' own attrs functions build a dict of the keys present and call ``cls(**kwargs)``;
     this one passes each field positionally as ``hook(raw.get(key), type)`` when the field's
     default is None (every record field here), which is what a missing key means anyway. That
     halves the cost per record (see DESIGN.md's performance notes). Fields with another default
-    keep "absent means default"; unknown keys are ignored, as before. A class with its own
-    registered hook (``register_camel_case``, ...) never reaches this factory.
+    keep "absent means default"; unknown keys are ignored, as before. ``wire_key`` renames a
+    field for the wire (``register_camel_case``). When any field fails, the record is decoded
+    again field by field (``_LenientRecord``), so the fast path carries no per-field checks.
     """
     attrs.resolve_types(cls)
     namespace: dict[str, Any] = {"__cl": cls}
     positional: list[str] = []
     keywords: list[str] = []
+    lenient_fields: list[_LenientField] = []
     for index, field in enumerate(attrs.fields(cls)):
         if not field.init:
             continue
         name = field.alias or field.name
-        key = repr(field.name)
+        wire = wire_key(field.name) if wire_key else field.name
+        key = repr(wire)
         hook_name, type_name = f"__h{index}", f"__t{index}"
         namespace[type_name] = field.type
         if attrs.has(field.type):  # a nested record, possibly this one: resolve it when used
             namespace[hook_name] = _deferred_hook
         else:
             namespace[hook_name] = converter.get_structure_hook(field.type)
+        lenient_fields.append(
+            _LenientField(field.name, name, wire, namespace[hook_name], field.type, field.default)
+        )
         if field.default is None and namespace[hook_name] is _structure_optional_str:
             # The commonest field by far: a string passes through without a call.
             value = (
@@ -355,10 +377,74 @@ def _make_record_hook(cls: type[Any]) -> Callable[[Any, Any], Any]:
         else:
             positional.append(value)
     arguments = ", ".join([*positional, *keywords])
-    source = f"def structure_{cls.__name__}(o, _=None):\n    __get = o.get\n    return __cl({arguments})\n"
+    namespace["__lenient"] = _LenientRecord(cls, tuple(lenient_fields))
+    source = (
+        f"def structure_{cls.__name__}(o, _=None):\n"
+        "    __get = o.get\n"
+        "    try:\n"
+        f"        return __cl({arguments})\n"
+        "    except Exception:\n"
+        "        return __lenient(o)\n"
+    )
     code = compile(source, f"<record structure {cls.__module__}.{cls.__qualname__}>", "exec")
     exec(code, namespace)
     return namespace[f"structure_{cls.__name__}"]  # type: ignore[no-any-return]
+
+
+@attrs.frozen
+class _LenientField:
+    name: str
+    argument: str
+    key: str
+    hook: Callable[[Any, Any], Any]
+    type: Any
+    default: Any
+
+
+#: (record type, field name) pairs already reported by a DecodeWarning: one warning each.
+_warned_fields: set[tuple[type[Any], str]] = set()
+
+
+@attrs.frozen
+class _LenientRecord:
+    """The slow path of a record's structure function, taken only when the fast one failed.
+
+    Each field is decoded on its own; one that fails and has a default (None, or an empty
+    tuple) takes the default, with one ``DecodeWarning`` per record type and field. A field
+    without a default has nothing to fall back on: its error propagates (the caller's
+    ``DecodeError``). So does the record's own constructor failing.
+    """
+
+    cls: type[Any]
+    fields: tuple[_LenientField, ...]
+
+    def __call__(self, raw: dict[str, Any]) -> Any:
+        arguments: dict[str, Any] = {}
+        for field in self.fields:
+            if field.key not in raw and field.default is not attrs.NOTHING:
+                continue  # absent: the record's own default, as on the fast path
+            value = raw.get(field.key) if field.default is not attrs.NOTHING else raw[field.key]
+            try:
+                arguments[field.argument] = field.hook(value, field.type)
+            except Exception as exc:
+                if field.default is attrs.NOTHING:
+                    raise
+                self._warn(field, value, exc)
+        return self.cls(**arguments)
+
+    def _warn(self, field: _LenientField, value: Any, exc: Exception) -> None:
+        if (self.cls, field.name) in _warned_fields:
+            return
+        _warned_fields.add((self.cls, field.name))
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        warnings.warn(
+            f"{self.cls.__name__}.{field.name}: could not decode {shown} ({exc}); it is left "
+            "at its default. Further undecodable values of this field are not reported.",
+            DecodeWarning,
+            stacklevel=2,
+        )
 
 
 def _deferred_hook(value: Any, type_: Any) -> Any:
@@ -408,6 +494,25 @@ def _structure_optional_str_tuple(value: Any, _: Any) -> tuple[str, ...] | None:
 converter.register_structure_hook(tuple[str, ...] | None, _structure_optional_str_tuple)
 
 
+def _structure_optional_int_tuple(value: Any, _: Any) -> tuple[int, ...] | None:
+    # Statuspage sends some integer lists as JSON text ("[3, 6, 12, 24]"), some as lists.
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if not (text.startswith("[") and text.endswith("]")):
+            raise TypeError(f"expected a list of integers, got {value!r}")
+        value = [item for item in text[1:-1].split(",") if item.strip()]
+    if not isinstance(value, list | tuple):
+        raise TypeError(f"expected a list, got {type(value).__name__}")
+    return tuple(_as_int(item) for item in value)
+
+
+converter.register_structure_hook(tuple[int, ...] | None, _structure_optional_int_tuple)
+
+
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.capitalize() for part in rest)
@@ -417,16 +522,14 @@ def register_camel_case(cls: type[Any], *, encode: bool = True) -> None:
     """Decode (and, with ``encode``, encode) ``cls`` with camelCase wire keys (Monitor v2
     Alarms speak camelCase).
 
-    The renames are generated once into cattrs' straight-line functions. When encoding, fields
-    left at a None or empty default are omitted, so optional wire fields are simply absent.
-    Records only ever read from the wire keep snake_case when unstructured (exports, --json).
+    Decoding uses the record generator (with its lenient fallback) under the camelCase keys;
+    encoding, cattrs' straight-line function with the renames. When encoding, fields left at a
+    None or empty default are omitted, so optional wire fields are simply absent. Records only
+    ever read from the wire keep snake_case when unstructured (exports, --json).
     """
     from attrs import NOTHING, fields
-    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+    from cattrs.gen import make_dict_unstructure_fn, override
 
-    structure_overrides: dict[str, Any] = {
-        a.name: override(rename=_camel(a.name)) for a in fields(cls)
-    }
     unstructure_overrides: dict[str, Any] = {
         a.name: override(
             rename=_camel(a.name),
@@ -434,9 +537,7 @@ def register_camel_case(cls: type[Any], *, encode: bool = True) -> None:
         )
         for a in fields(cls)
     }
-    converter.register_structure_hook(
-        cls, make_dict_structure_fn(cls, converter, **structure_overrides)
-    )
+    converter.register_structure_hook(cls, _make_record_hook(cls, wire_key=_camel))
     if encode:
         converter.register_unstructure_hook(
             cls, make_dict_unstructure_fn(cls, converter, **unstructure_overrides)

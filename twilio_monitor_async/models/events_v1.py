@@ -60,6 +60,8 @@ class EventType:
     description: str | None = None
     status: str | None = None
     documentation_url: str | None = None
+    #: Whether the type is publicly available (published bodies carry it; today's spec does not).
+    public: bool | None = None
     url: str | None = None
     links: dict[str, Any] | None = None
 
@@ -84,6 +86,8 @@ class SchemaVersion:
     date_created: datetime | None = None
     url: str | None = None
     raw: str | None = None
+    #: Whether the version is publicly available (published bodies carry it; today's spec does not).
+    public: bool | None = None
 
 
 @frozen

@@ -10,7 +10,9 @@ not?"); they only read the record, never the network.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TypeVar
 
 from attrs import frozen
 
@@ -27,6 +29,7 @@ __all__ = [
     "StatusComponent",
     "StatusIndicator",
     "StatusPageInfo",
+    "StatusPageList",
     "StatusRollup",
     "StatusSummary",
     "Subscriber",
@@ -90,6 +93,24 @@ class StatusPageInfo:
     updated_at: datetime | None = None
 
 
+R = TypeVar("R")
+
+
+class StatusPageList(list[R]):
+    """The records of a status-page list call, as a plain list, plus ``page``: the response's
+    ``page`` block (the page's id, name, URL, time zone and when it last changed).
+
+    It is a ``list`` in every way (equality, slicing, JSON), so code written for the plain lists
+    these calls used to return keeps working; ``page`` is not part of equality.
+    """
+
+    __slots__ = ("page",)
+
+    def __init__(self, records: Iterable[R] = (), page: StatusPageInfo | None = None) -> None:
+        super().__init__(records)
+        self.page = page
+
+
 @frozen
 class OverallStatus:
     """The page's rollup: an indicator and its human description."""
@@ -148,6 +169,10 @@ class IncidentUpdate:
     body: str | None = None
     affected_components: tuple[AffectedComponent, ...] = ()
     deliver_notifications: bool | None = None
+    #: The tweet text posted with the update, when the page tweets (real pages send it, mostly null).
+    custom_tweet: str | None = None
+    #: The id of that tweet, as text (tweet ids outgrow a float).
+    tweet_id: str | None = None
     display_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -170,6 +195,9 @@ class Incident:
     started_at: datetime | None = None
     monitoring_at: datetime | None = None
     resolved_at: datetime | None = None
+    #: Hours after which subscribers are reminded of an open incident (Statuspage sends the
+    #: list as text, ``"[3, 6, 12, 24]"``); None when the page keeps its default.
+    reminder_intervals: tuple[int, ...] | None = None
 
     @property
     def is_resolved(self) -> bool:

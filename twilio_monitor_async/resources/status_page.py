@@ -18,6 +18,7 @@ from ..models.status_page import (
     Incident,
     ScheduledMaintenance,
     StatusComponent,
+    StatusPageList,
     StatusRollup,
     StatusSummary,
     Subscriber,
@@ -147,25 +148,29 @@ class StatusPage(Resource):
         """The page's overall indicator and description (cheapest "is anything wrong?")."""
         return await self._call(self.status_endpoint)
 
-    async def components(self) -> list[StatusComponent]:
-        """Every component and group, in page order."""
-        return list((await self._call(self.components_endpoint)).components)
+    async def components(self) -> StatusPageList[StatusComponent]:
+        """Every component and group, in page order (a list; ``.page`` is the page block)."""
+        document = await self._call(self.components_endpoint)
+        return StatusPageList(document.components, document.page)
 
-    async def incidents(self, *, unresolved: bool = False) -> list[Incident]:
-        """The 50 most recent incidents, or (``unresolved=True``) only the open ones."""
+    async def incidents(self, *, unresolved: bool = False) -> StatusPageList[Incident]:
+        """The 50 most recent incidents, or (``unresolved=True``) only the open ones (a list;
+        ``.page`` is the page block)."""
         if not isinstance(unresolved, bool):
             raise ValidationError("unresolved", "must be True or False")
-        return list((await self._call(self.incidents_endpoints[unresolved])).incidents)
+        document = await self._call(self.incidents_endpoints[unresolved])
+        return StatusPageList(document.incidents, document.page)
 
     async def scheduled_maintenances(
         self, which: MaintenanceWhich = "all"
-    ) -> list[ScheduledMaintenance]:
+    ) -> StatusPageList[ScheduledMaintenance]:
         """``"all"`` (the 50 most recent), ``"upcoming"`` (still scheduled) or ``"active"``
-        (in progress or verifying)."""
+        (in progress or verifying); a list, with the page block as ``.page``."""
         endpoint = self.maintenances_endpoints.get(which) if isinstance(which, str) else None
         if endpoint is None:
             raise ValidationError("which", f"{which!r} is not one of all, upcoming, active")
-        return list((await self._call(endpoint)).scheduled_maintenances)
+        document = await self._call(endpoint)
+        return StatusPageList(document.scheduled_maintenances, document.page)
 
     def watch(
         self, *, interval: float = 60.0, max_polls: int | None = None

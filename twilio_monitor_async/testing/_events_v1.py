@@ -429,6 +429,8 @@ def seed(
                 "description": f"{product.replace('.', ' ')} {name.rsplit('.', 1)[1]}",
                 "status": "available",
                 "documentation_url": f"https://www.twilio.com/docs/events/event-types/{product}",
+                # Not in today's spec, but in the bodies Twilio publishes (its helpers' tests).
+                "public": True,
                 "url": f"{HOST}/v1/Types/{name}",
                 "links": {"schema": f"{HOST}/v1/Schemas/{schema_id}"},
             }
@@ -443,6 +445,7 @@ def seed(
                         "date_created": iso(created - timedelta(days=40 * (latest - version))),
                         "url": f"{HOST}/v1/Schemas/{schema_id}/Versions/{version}",
                         "raw": f"{HOST}/v1/Schemas/{schema_id}/Versions/{version}.json",
+                        "public": True,
                     }
                 )
             schema_records[schema_id] = {

@@ -85,6 +85,24 @@ def make_alert(rng: random.Random, state: FakeState, **fields: Any) -> dict[str,
     return alert
 
 
+#: The odd alerts real servers send, by name (``FakeState.add_odd_alert``): the fields each
+#: sets on a generated alert. ``future_date`` is a clock gone wrong on the server's side;
+#: ``undecodable`` puts values no decoder can read into optional fields.
+ODD_ALERTS: dict[str, dict[str, Any]] = {
+    "blank_dates": {"date_generated": "", "date_created": "", "date_updated": " "},
+    "future_date": {
+        "date_generated": "2099-01-01T00:00:00Z",
+        "date_created": "2099-01-01T00:00:00Z",
+        "date_updated": "2099-01-01T00:00:00Z",
+    },
+    "undecodable": {
+        "date_updated": "not a date",
+        "error_code": {"code": 11200},
+        "more_info": ["https://www.twilio.com/docs/errors/11200"],
+    },
+}
+
+
 def make_event(rng: random.Random, state: FakeState, **fields: Any) -> dict[str, Any]:
     event_type, resource_type, prefix = rng.choice(EVENT_KINDS)
     sid = make_sid(rng, "AE")

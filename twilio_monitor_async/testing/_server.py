@@ -165,6 +165,19 @@ class FakeState:
         fields = {"date_generated": now, "date_created": now, "date_updated": now, **fields}
         return self.collections["alerts"].add(_monitor.make_alert(self.rng, self, **fields))
 
+    def add_odd_alert(self, oddity: str, **fields: Any) -> dict[str, Any]:
+        """Add an alert shaped like the odd ones real servers send, to test code against them.
+
+        ``oddity`` is ``"blank_dates"`` (every date ``""`` or blank), ``"future_date"`` (dated
+        2099: a server clock gone wrong) or ``"undecodable"`` (optional fields holding values
+        no decoder can read: an object for the error code, a list for ``more_info``, a date
+        that is not one). ``fields`` override any value, as in ``add_alert``.
+        """
+        odd = _monitor.ODD_ALERTS.get(oddity)
+        if odd is None:
+            raise ValueError(f"unknown oddity {oddity!r}; known: {sorted(_monitor.ODD_ALERTS)}")
+        return self.add_alert(**{**odd, **fields})
+
     def add_event(self, **fields: Any) -> dict[str, Any]:
         """Add a generated audit event dated at the fake's ``now`` (``fields`` override any
         value)."""

@@ -364,6 +364,8 @@ class FakeStatusPage:
         now = self._tick()
         incident = self._incident_doc(name, impact=impact, created=now)
         incident["status"] = status
+        # Statuspage's default reminders (hours), sent as text as the real page sends them.
+        incident["reminder_intervals"] = "[3, 6, 12, 24]"
         self.incidents.insert(0, incident)
         self._post_update(
             incident,
