@@ -192,6 +192,12 @@ def test_checkpoint_round_trips_through_json() -> None:
         FollowCheckpoint.from_json(b"[]")
 
 
+def move_fake_clock_to_the_present(fake: FakeTwilio) -> None:
+    """The follower caps its mark at the real present (plus the skew allowance); a fake whose
+    clock stays at its fixed seed date would date every new alert days behind that mark."""
+    fake.state.now = datetime.now(timezone.utc).replace(microsecond=0)
+
+
 def assert_not_ahead(checkpoint: FollowCheckpoint) -> None:
     assert checkpoint.high_water is not None
     assert checkpoint.high_water <= datetime.now(timezone.utc) + CLOCK_SKEW_ALLOWANCE
@@ -201,6 +207,7 @@ def assert_not_ahead(checkpoint: FollowCheckpoint) -> None:
 async def test_a_future_dated_record_is_emitted_once_and_hides_no_later_one(
     fake: FakeTwilio, fake_client: TwilioMonitorClient, lookback: timedelta
 ) -> None:
+    move_fake_clock_to_the_present(fake)
     # With a look-back shorter than the skew allowance, the allowance shrinks to half of it.
     checkpoint = FollowCheckpoint()
     await one_poll(fake_client, checkpoint, lookback=lookback)  # start at the newest record
@@ -234,6 +241,7 @@ async def test_a_future_dated_record_is_emitted_once_and_hides_no_later_one(
 async def test_a_future_dated_newest_record_at_start_does_not_blind_the_follow(
     fake: FakeTwilio, fake_client: TwilioMonitorClient
 ) -> None:
+    move_fake_clock_to_the_present(fake)
     fake.state.add_odd_alert("future_date")
     checkpoint = FollowCheckpoint()
     assert await one_poll(fake_client, checkpoint) == []  # it existed before: not replayed
@@ -247,6 +255,7 @@ async def test_a_future_dated_newest_record_at_start_does_not_blind_the_follow(
 async def test_a_checkpoint_saved_with_a_future_mark_is_repaired_on_load(
     fake: FakeTwilio, fake_client: TwilioMonitorClient, tmp_path: Path
 ) -> None:
+    move_fake_clock_to_the_present(fake)
     # What earlier versions saved after meeting a record dated 2099: the mark at 2099 and the
     # record among the seen ids (everything older forgotten).
     future = fake.state.add_odd_alert("future_date")
