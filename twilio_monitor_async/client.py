@@ -35,7 +35,7 @@ from .sansio import check_base_url
 from .transport import Transport
 from .watch import HealthSnapshot, take_health_snapshot
 
-__all__ = ["DEFAULT_BASE_URLS", "TwilioMonitorClient"]
+__all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URLS", "TwilioMonitorClient", "parse_base_urls"]
 
 #: Where each API lives. ``base_urls=`` on the client overrides any of them.
 DEFAULT_BASE_URLS: Mapping[str, str] = {
@@ -49,6 +49,26 @@ _REGIONAL_DOMAINS = ("monitor", "events", "api")
 _ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 _API_KEY_SID = re.compile(r"SK[0-9a-fA-F]{32}")
 _HOST_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+#: Base URLs from the environment, read by ``from_env()`` and the CLI.
+BASE_URL_ENV = "TWILIO_MONITOR_BASE_URL"
+
+
+def parse_base_urls(text: str, field: str = BASE_URL_ENV) -> dict[str, str]:
+    """``URL`` (every domain) or comma-separated ``DOMAIN=URL`` items, as ``base_urls=`` takes
+    them; a ``ValidationError`` naming ``field`` for anything else."""
+    urls: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        domain, sep, url = item.partition("=")
+        if sep and domain.strip() in DEFAULT_BASE_URLS:
+            urls[domain.strip()] = url.strip()
+        elif "://" in item and (not sep or "://" in domain):
+            urls.update(dict.fromkeys(DEFAULT_BASE_URLS, item))
+        else:
+            raise ValidationError(
+                field,
+                f"{item!r} is not a URL or DOMAIN=URL (domains: {', '.join(DEFAULT_BASE_URLS)})",
+            )
+    return urls
 
 
 def regional_host(host: str, region: str | None, edge: str | None) -> str:
@@ -182,7 +202,9 @@ class TwilioMonitorClient:
         cls, environ: Mapping[str, str] | None = None, **overrides: object
     ) -> TwilioMonitorClient:
         """A client configured from TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY,
-        TWILIO_API_SECRET, TWILIO_REGION and TWILIO_EDGE; keyword arguments take precedence."""
+        TWILIO_API_SECRET, TWILIO_REGION, TWILIO_EDGE and TWILIO_MONITOR_BASE_URL (one URL for
+        every domain, or ``monitor=URL,events=URL`` pairs, as the CLI reads it: a fake server or
+        a proxy); keyword arguments take precedence."""
         env = os.environ if environ is None else environ
         settings: dict[str, object] = {
             "account_sid": env.get("TWILIO_ACCOUNT_SID") or None,
@@ -191,6 +213,7 @@ class TwilioMonitorClient:
             "api_secret": env.get("TWILIO_API_SECRET") or None,
             "region": env.get("TWILIO_REGION") or None,
             "edge": env.get("TWILIO_EDGE") or None,
+            "base_urls": parse_base_urls(env.get(BASE_URL_ENV, "")) or None,
         }
         settings.update(overrides)
         return cls(**settings)  # type: ignore[arg-type]

@@ -78,6 +78,23 @@ def test_from_env_reads_every_variable_and_overrides_win() -> None:
     assert empty.account_sid is None
 
 
+def test_from_env_reads_base_urls_as_the_cli_does() -> None:
+    everywhere = TwilioMonitorClient.from_env({"TWILIO_MONITOR_BASE_URL": "http://127.0.0.1:8765"})
+    assert set(everywhere.base_urls.values()) == {"http://127.0.0.1:8765"}
+    pairs = TwilioMonitorClient.from_env(
+        {"TWILIO_MONITOR_BASE_URL": "monitor=http://127.0.0.1:1, status=http://127.0.0.1:2"}
+    )
+    assert pairs.base_urls["monitor"] == "http://127.0.0.1:1"
+    assert pairs.base_urls["status"] == "http://127.0.0.1:2"
+    assert pairs.base_urls["events"] == "https://events.twilio.com"
+    with pytest.raises(ValidationError) as caught:
+        TwilioMonitorClient.from_env({"TWILIO_MONITOR_BASE_URL": "mointor=http://127.0.0.1:1"})
+    assert caught.value.field == "TWILIO_MONITOR_BASE_URL"
+    with pytest.raises(ValidationError) as caught:  # the usual checks still apply
+        TwilioMonitorClient.from_env({"TWILIO_MONITOR_BASE_URL": "http://10.0.0.7:8765"})
+    assert caught.value.field == "base_urls['monitor']"
+
+
 def test_reprs_never_show_secrets() -> None:
     for client in (
         TwilioMonitorClient(ACCOUNT_SID, AUTH_TOKEN),

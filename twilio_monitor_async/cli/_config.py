@@ -23,11 +23,12 @@ from typing import Any
 
 import click
 
-from ..client import DEFAULT_BASE_URLS
+from ..client import BASE_URL_ENV
+from ..client import parse_base_urls as client_base_urls
+from ..errors import ValidationError
 
 __all__ = ["BASE_URL_ENV", "CONFIG_ENV", "PROFILE_ENV", "config_path", "connection_settings"]
 
-BASE_URL_ENV = "TWILIO_MONITOR_BASE_URL"
 CONFIG_ENV = "TWILIO_MONITOR_CONFIG"
 PROFILE_ENV = "TWILIO_MONITOR_PROFILE"
 
@@ -77,17 +78,10 @@ def parse_base_urls(values: Iterable[str], source: str) -> dict[str, str]:
     """``URL`` (every domain) or ``DOMAIN=URL`` items, each value possibly comma-separated."""
     urls: dict[str, str] = {}
     for value in values:
-        for item in filter(None, (part.strip() for part in value.split(","))):
-            domain, sep, url = item.partition("=")
-            if sep and domain.strip() in DEFAULT_BASE_URLS:
-                urls[domain.strip()] = url.strip()
-            elif "://" in item and (not sep or "://" in domain):
-                urls.update(dict.fromkeys(DEFAULT_BASE_URLS, item))
-            else:
-                raise click.BadParameter(
-                    f"{item!r} is not a URL or DOMAIN=URL (domains: {', '.join(DEFAULT_BASE_URLS)})",
-                    param_hint=source,
-                )
+        try:
+            urls.update(client_base_urls(value, source))
+        except ValidationError as exc:
+            raise click.BadParameter(exc.reason, param_hint=source) from None
     return urls
 
 
