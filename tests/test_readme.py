@@ -8,6 +8,25 @@ output (stdout and stderr together), where ``...`` stands for any text (doctest'
 commands of one block share one shell, so ``echo $?`` sees the previous command's code. A
 ``fake-server`` command is started on a free port (in place of 8765), read until it says how to
 stop it, and stopped.
+
+Every ``python`` block is a complete program, run as a user who pasted it would run it:
+``python example.py`` in a scratch folder, in its own process, with the fake's
+``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN`` and ``TWILIO_MONITOR_BASE_URL`` in the environment
+(``TwilioMonitorClient.from_env()`` reads all three; a block that starts its own ``FakeTwilio``
+needs none). This fake is a live account (``live_account()``: data ending now, an open incident),
+so "the last 6 hours" and ``follow()`` find records. A block must exit 0 with nothing on stderr
+(no warning, no unclosed session), must end by itself (``max_polls=``, not a timeout), and when
+a ``text`` block follows it (blank lines only between) that is its standard output, ``...``
+matching any text. A block that defines ``test_*`` functions is a pytest file instead: it is
+run with ``python -m pytest`` in a scratch folder whose ``pytest.ini`` sets
+``asyncio_mode = auto``, as the README asks, and its tests must pass.
+
+The ``ini`` block (a profile) is written to a config file and used with ``-p fake``, its
+``base_url`` pointed at the fake's port. The ``bash`` blocks are set-up and development
+commands (make a venv, install, run ``pytest``/``nox``): they are not run here, since the test
+command would run this suite inside itself and installing takes minutes; instead
+``.ci/run`` runs the README's test line verbatim (checked below), and the demo line's last
+command, ``twilio-monitor demo``, is run as a process and must succeed.
 """
 
 from __future__ import annotations
@@ -24,12 +43,13 @@ from pathlib import Path
 
 import pytest
 
-from twilio_monitor_async.testing import FakeTwilio
+from twilio_monitor_async.testing import FakeTwilio, live_account
 
 from .integration.cli_support import connection_env, fake_in_thread
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 BLOCK = re.compile(r"^```console[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```[ \t]*\n", re.MULTILINE | re.DOTALL)
 MARKER = "@@@ readme command {} done @@@"
 CHECKER = doctest.OutputChecker()
 
@@ -140,3 +160,69 @@ def test_readme_shell_session_runs_as_written(
     assert shutil.which("bash"), "the README's sessions are bash"
     problems = run_session(sessions()[index], served, tmp_path)
     assert not problems, "\n\n".join(problems)
+
+
+def fenced_blocks(language: str) -> list[tuple[int, str, str | None]]:
+    """The ``language`` blocks as (line number, text, the ``text`` block right after or None)."""
+    text = README.read_text()
+    matches_ = list(FENCE.finditer(text))
+    found = []
+    for index, match in enumerate(matches_):
+        if match.group(1) != language:
+            continue
+        output = None
+        if index + 1 < len(matches_):
+            after = matches_[index + 1]
+            if after.group(1) == "text" and not text[match.end() : after.start()].strip():
+                output = after.group(2)
+        found.append((text.count("\n", 0, match.start()) + 1, match.group(2), output))
+    return found
+
+
+PYTHON_BLOCKS = fenced_blocks("python")
+
+
+@pytest.fixture(scope="module")
+def live() -> FakeTwilio:  # type: ignore[misc]
+    with fake_in_thread(state=live_account()) as fake:
+        yield fake
+
+
+def run_python(source: str, fake: FakeTwilio, folder: Path) -> subprocess.CompletedProcess[str]:
+    if re.search(r"^(async )?def test_", source, re.MULTILINE):
+        (folder / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+        (folder / "test_example.py").write_text(source)
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    else:
+        (folder / "example.py").write_text(source)
+        command = [sys.executable, "example.py"]
+    return subprocess.run(
+        command,
+        cwd=folder,
+        env=shell_env(fake),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_readme_has_python_examples() -> None:
+    assert len(PYTHON_BLOCKS) >= 10
+    assert any(re.search(r"^async def test_", source, re.MULTILINE) for _, source, _ in PYTHON_BLOCKS)
+    assert any(output for _, _, output in PYTHON_BLOCKS)
+
+
+@pytest.mark.parametrize(
+    ("line", "source", "output"), PYTHON_BLOCKS, ids=[f"line{line}" for line, _, _ in PYTHON_BLOCKS]
+)
+def test_readme_python_block_runs_as_written(
+    live: FakeTwilio, tmp_path: Path, line: int, source: str, output: str | None
+) -> None:
+    done = run_python(source, live, tmp_path)
+    where = f"README.md line {line}"
+    assert done.returncode == 0, f"{where} exited {done.returncode}:\n{done.stdout}{done.stderr}"
+    assert not done.stderr, f"{where} wrote to stderr:\n{done.stderr}"
+    if output is not None:
+        assert matches(output, done.stdout), (
+            f"{where}\n--- README says:\n{output}\n--- it printed:\n{done.stdout}"
+        )
