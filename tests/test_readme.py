@@ -16,7 +16,8 @@ Every ``python`` block is a complete program, run as a user who pasted it would 
 needs none). This fake is a live account (``live_account()``: data ending now, an open incident),
 so "the last 6 hours" and ``follow()`` find records. A block must exit 0 with nothing on stderr
 (no warning, no unclosed session), must end by itself (``max_polls=``, not a timeout), and when
-a ``text`` block follows it (blank lines only between) that is its standard output, ``...``
+a ``text`` block follows it (with at most one paragraph ending in a colon between, such as
+"It prints:") that is its standard output, ``...``
 matching any text. A block that defines ``test_*`` functions is a pytest file instead: it is
 run with ``python -m pytest`` in a scratch folder whose ``pytest.ini`` sets
 ``asyncio_mode = auto``, as the README asks, and its tests must pass.
@@ -173,10 +174,16 @@ def fenced_blocks(language: str) -> list[tuple[int, str, str | None]]:
         output = None
         if index + 1 < len(matches_):
             after = matches_[index + 1]
-            if after.group(1) == "text" and not text[match.end() : after.start()].strip():
+            between = text[match.end() : after.start()].strip()
+            if after.group(1) == "text" and (not between or is_lead_in(between)):
                 output = after.group(2)
         found.append((text.count("\n", 0, match.start()) + 1, match.group(2), output))
     return found
+
+
+def is_lead_in(prose: str) -> bool:
+    """One paragraph ending with a colon, as in "It prints:"."""
+    return prose.endswith(":") and "\n\n" not in prose and "#" not in prose
 
 
 PYTHON_BLOCKS = fenced_blocks("python")
