@@ -19,8 +19,8 @@ so "the last 6 hours" and ``follow()`` find records. A block must exit 0 with no
 a ``text`` block follows it (with at most one paragraph ending in a colon between, such as
 "It prints:") that is its standard output, ``...``
 matching any text. A block that defines ``test_*`` functions is a pytest file instead: it is
-run with ``python -m pytest`` in a scratch folder whose ``pytest.ini`` sets
-``asyncio_mode = auto``, as the README asks, and its tests must pass.
+run with ``python -m pytest`` in a scratch folder whose ``pyproject.toml`` is the README's
+``toml`` block (pytest-asyncio's settings), and its tests must pass.
 
 The ``ini`` block (a profile) is written to a config file and used with ``-p fake``, its
 ``base_url`` pointed at the fake's port. The ``bash`` blocks are set-up and development
@@ -195,9 +195,15 @@ def live() -> FakeTwilio:  # type: ignore[misc]
         yield fake
 
 
+def pytest_configuration() -> str:
+    """The README's pytest configuration (its ``toml`` block for pytest)."""
+    (found,) = [text for _, text, _ in fenced_blocks("toml") if "[tool.pytest" in text]
+    return found
+
+
 def run_python(source: str, fake: FakeTwilio, folder: Path) -> subprocess.CompletedProcess[str]:
     if re.search(r"^(async )?def test_", source, re.MULTILINE):
-        (folder / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+        (folder / "pyproject.toml").write_text(pytest_configuration())
         (folder / "test_example.py").write_text(source)
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     else:
