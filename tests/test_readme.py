@@ -13,7 +13,8 @@ Every ``python`` block is a complete program, run as a user who pasted it would 
 ``python example.py`` in a scratch folder, in its own process, with the fake's
 ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN`` and ``TWILIO_MONITOR_BASE_URL`` in the environment
 (``TwilioMonitorClient.from_env()`` reads all three; a block that starts its own ``FakeTwilio``
-needs none). This fake is a live account (``live_account()``: data ending now, an open incident),
+needs none). This fake is a live account as ``twilio-monitor fake-server`` serves it (data ending now, an
+open incident; its clock does not tick here),
 so "the last 6 hours" and ``follow()`` find records. A block must exit 0 with nothing on stderr
 (no warning, no unclosed session), must end by itself (``max_polls=``, not a timeout), and when
 a ``text`` block follows it (with at most one paragraph ending in a colon between, such as
@@ -191,7 +192,8 @@ PYTHON_BLOCKS = fenced_blocks("python")
 
 @pytest.fixture(scope="module")
 def live() -> FakeTwilio:  # type: ignore[misc]
-    with fake_in_thread(state=live_account()) as fake:
+    # what ``twilio-monitor fake-server`` serves by default, less its clock's ticking
+    with fake_in_thread(state=live_account(alerts=2000, events=500)) as fake:
         yield fake
 
 
