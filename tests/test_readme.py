@@ -34,6 +34,7 @@ command, ``twilio-monitor demo``, is run as a process and must succeed.
 from __future__ import annotations
 
 import doctest
+import json
 import os
 import re
 import shutil
@@ -223,7 +224,9 @@ def run_python(source: str, fake: FakeTwilio, folder: Path) -> subprocess.Comple
 
 def test_the_readme_has_python_examples() -> None:
     assert len(PYTHON_BLOCKS) >= 10
-    assert any(re.search(r"^async def test_", source, re.MULTILINE) for _, source, _ in PYTHON_BLOCKS)
+    assert any(
+        re.search(r"^async def test_", source, re.MULTILINE) for _, source, _ in PYTHON_BLOCKS
+    )
     assert any(output for _, _, output in PYTHON_BLOCKS)
 
 
@@ -241,3 +244,85 @@ def test_readme_python_block_runs_as_written(
         assert matches(output, done.stdout), (
             f"{where}\n--- README says:\n{output}\n--- it printed:\n{done.stdout}"
         )
+
+
+def bash_commands() -> list[str]:
+    """Every command line of the README's ``bash`` blocks, comments dropped."""
+    return [
+        line.split("#", 1)[0].strip()
+        for _, text, _ in fenced_blocks("bash")
+        for line in text.splitlines()
+        if line.split("#", 1)[0].strip()
+    ]
+
+
+def test_the_readme_test_command_is_what_ci_runs() -> None:
+    (test_line,) = [c for c in bash_commands() if c.endswith("python -m pytest")]
+    ci = (README.parent / ".ci" / "run").read_text()
+    position = 0
+    for part in test_line.split(" && "):  # in .ci/run, in order (there on several lines)
+        found = ci.find(part, position)
+        assert found >= 0, f"{part!r} of the README's test command is not in .ci/run (in order)"
+        position = found + len(part)
+
+
+def test_the_readme_install_extras_and_nox_sessions_exist() -> None:
+    pyproject = (README.parent / "pyproject.toml").read_text()
+    noxfile = (README.parent / "noxfile.py").read_text()
+    pythons = re.search(r"^PYTHONS = \[(.*)\]", noxfile, re.MULTILINE)
+    assert pythons
+    sessions = set()
+    for decorator, name in re.findall(r"^@nox\.session(.*)\ndef (\w+)", noxfile, re.MULTILINE):
+        sessions.add(name)
+        if "PYTHONS" in decorator:
+            sessions.update(f"{name}-{v}" for v in re.findall(r'"([\d.]+)"', pythons.group(1)))
+    checked = 0
+    for command in bash_commands():
+        for extra in re.findall(r"pip install -e '\.\[(\w+)\]'", command):
+            assert re.search(rf"^{extra} = \[", pyproject, re.MULTILINE), f"no extra {extra!r}"
+            checked += 1
+        for session in re.findall(r"nox -s ([\w.-]+)", command):
+            assert session in sessions, f"no nox session {session!r} (have {sorted(sessions)})"
+            checked += 1
+    assert checked >= 4
+
+
+def test_the_readme_demo_command_runs_green(tmp_path: Path) -> None:
+    (demo_line,) = [c for c in bash_commands() if c.endswith("twilio-monitor demo")]
+    last = demo_line.split(" && ")[-1]
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_MONITOR_BASE_URL"):
+        env.pop(name, None)  # a fresh machine: no credentials, no network
+    done = subprocess.run(
+        ["bash", "-c", last], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"^Exported [\d,]+ alerts with details to ", done.stdout, re.MULTILINE)
+    assert "Open incidents" in done.stdout  # (its progress lines go to stderr)
+
+
+def test_the_readme_profile_connects_to_the_fake(served: FakeTwilio, tmp_path: Path) -> None:
+    (profile,) = [text for _, text, _ in fenced_blocks("ini")]
+    config = tmp_path / "config.ini"
+    config.write_text(profile.replace("http://127.0.0.1:8765", served.url))
+    assert served.url in config.read_text()
+    env = {
+        key: value
+        for key, value in shell_env(served).items()
+        if key not in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_MONITOR_BASE_URL")
+    }
+    env["TWILIO_MONITOR_CONFIG"] = str(config)
+    done = subprocess.run(
+        ["twilio-monitor", "-p", "fake", "list", "alerts", "--limit", "2", "--properties", "sid"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [json.loads(line) for line in done.stdout.splitlines()] == [
+        {"sid": "NO5a72ab7538b4e4f70b6870508e609dad"},
+        {"sid": "NO5950ef2dae2737b9bb308706b68b49ca"},
+    ]
