@@ -13,22 +13,21 @@ Every ``python`` block is a complete program, run as a user who pasted it would 
 ``python example.py`` in a scratch folder, in its own process, with the fake's
 ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN`` and ``TWILIO_MONITOR_BASE_URL`` in the environment
 (``TwilioMonitorClient.from_env()`` reads all three; a block that starts its own ``FakeTwilio``
-needs none). This fake is a live account as ``twilio-monitor fake-server`` serves it (data ending now, an
-open incident; its clock does not tick here),
-so "the last 6 hours" and ``follow()`` find records. A block must exit 0 with nothing on stderr
-(no warning, no unclosed session), must end by itself (``max_polls=``, not a timeout), and when
-a ``text`` block follows it (with at most one paragraph ending in a colon between, such as
-"It prints:") that is its standard output, ``...``
-matching any text. A block that defines ``test_*`` functions is a pytest file instead: it is
-run with ``python -m pytest`` in a scratch folder whose ``pyproject.toml`` is the README's
-``toml`` block (pytest-asyncio's settings), and its tests must pass.
+needs none). This fake is a live account as ``twilio-monitor fake-server`` serves it (data
+ending now, an open incident; its clock does not tick here), so "the last 6 hours" and
+``follow()`` find records. A block must exit 0 with nothing on stderr (no warning, no unclosed
+session) and must end by itself (``max_polls=``, not a timeout). A ``text`` block that follows
+it (with at most one paragraph ending in a colon between, such as "It prints:") is its standard
+output, ``...`` matching any text. A block that defines ``test_*`` functions is a pytest file
+instead: it is run with ``python -m pytest`` in a scratch folder whose ``pyproject.toml`` is the
+README's ``toml`` block (pytest-asyncio's settings), and its tests must pass.
 
-The ``ini`` block (a profile) is written to a config file and used with ``-p fake``, its
-``base_url`` pointed at the fake's port. The ``bash`` blocks are set-up and development
-commands (make a venv, install, run ``pytest``/``nox``): they are not run here, since the test
-command would run this suite inside itself and installing takes minutes; instead
-``.ci/run`` runs the README's test line verbatim (checked below), and the demo line's last
-command, ``twilio-monitor demo``, is run as a process and must succeed.
+The ``ini`` block (a profile) is written to a config file, its ``base_url`` pointed at the
+fake's port, and used with ``-p fake``. The ``bash`` blocks are set-up and development commands
+(make a venv, install, run ``pytest`` or ``nox``) and are not run here: the test command would
+run this suite inside itself, and installing takes minutes. Instead: ``.ci/run`` must run the
+README's test line verbatim, the extras and nox sessions they name must exist, and the demo
+line's last command, ``twilio-monitor demo``, is run as a process and must exit 0.
 """
 
 from __future__ import annotations
