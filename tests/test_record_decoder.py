@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from twilio_monitor_async.models import Alert, LogLevel
-from twilio_monitor_async.models._converter import converter, structure_many
+from twilio_monitor_async.models.converter import converter, structure_many
 
 
 @attrs.frozen

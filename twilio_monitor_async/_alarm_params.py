@@ -15,7 +15,7 @@ import attrs
 from yarl import URL
 
 from .errors import ValidationError
-from .models._converter import converter
+from .models.converter import converter
 from .models.alarms import AlarmConfig, QueryType, TimeWindow
 
 __all__ = [

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from .errors import ValidationError
-from .models._converter import parse_datetime
+from .models.converter import parse_datetime
 
 __all__ = [
     "WireValue",

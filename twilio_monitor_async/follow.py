@@ -20,7 +20,7 @@ import orjson
 from attrs import define, field
 
 from ._files import atomic_write
-from .models._converter import parse_datetime
+from .models.converter import parse_datetime
 
 __all__ = ["FollowCheckpoint", "follow_records"]
 

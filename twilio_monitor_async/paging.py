@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from attrs import field, frozen
 
 from .errors import DecodeError, PagingError
-from .models._converter import structure_many
+from .models.converter import structure_many
 from .models.common import PageMeta
 from .sansio import Request, parse_page, redact_url, resolve_page_link
 from .transport import Transport

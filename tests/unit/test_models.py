@@ -156,7 +156,7 @@ def test_repeated_text_and_dates_are_shared_between_records() -> None:
     """list() of many alerts keeps one copy of an account SID or a date, not one per record."""
     import orjson
 
-    from twilio_monitor_async.models._converter import structure_many
+    from twilio_monitor_async.models.converter import structure_many
 
     body = orjson.dumps(
         [

@@ -16,7 +16,7 @@ import orjson
 from rich.table import Table
 
 from ..errors import ValidationError
-from ..models._converter import converter
+from ..models.converter import converter
 from ..models.alarms import AlarmConfig, QueryType, TimeWindow
 from ._common import connection_options, make_client, run, split_connection, stdout
 

@@ -9,7 +9,7 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from ..models._converter import converter
+from ..models.converter import converter
 from ..models.status_page import StatusSummary
 from ._common import EXIT_STATUS, connection_options, make_client, run, split_connection, stdout
 

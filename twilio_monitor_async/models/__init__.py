@@ -1,6 +1,6 @@
 """Records (attrs, frozen, slotted) and the converter that decodes them."""
 
-from ._converter import converter, parse_datetime
+from .converter import converter, parse_datetime
 from .alarms import Alarm, AlarmConfig, AlarmSid, QueryType, SortOrder, TimeWindow
 from .common import PageMeta
 from .events_v1 import (

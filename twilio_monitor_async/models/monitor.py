@@ -8,7 +8,7 @@ from typing import Any
 
 from attrs import frozen
 
-from ._converter import SharedText
+from .converter import SharedText
 
 __all__ = ["Alert", "AlertInstance", "Event", "LogLevel"]
 

@@ -19,7 +19,7 @@ import attrs
 from .. import _params, bulk
 from ..errors import DecodeError, ValidationError
 from ..follow import FollowCheckpoint, follow_records
-from ..models._converter import converter
+from ..models.converter import converter
 from ..paging import Page, PageReader, iterate_pages, iterate_records
 from ..sansio import Endpoint, Request, build_request, redact_url
 from ..transport import Response, Transport

@@ -292,7 +292,7 @@ def _make_record_hook(cls: type[Any]) -> Callable[[Any, Any], Any]:
     cattrs' own attrs functions build a dict of the keys present and call ``cls(**kwargs)``;
     this one passes each field positionally as ``hook(raw.get(key), type)`` when the field's
     default is None (every record field here), which is what a missing key means anyway. That
-    halves the cost per record (see DESIGN.md's performance notes). Fields with another default
+    halves the cost per record (measured in benchmarks/). Fields with another default
     keep "absent means default"; unknown keys are ignored, as before. A class with its own
     registered hook (``register_camel_case``, ...) never reaches this factory.
     """
