@@ -8,19 +8,25 @@ The fake Twilio server for tests and demos is in ``twilio_monitor_async.testing`
 """
 
 from ._version import __version__
-from .client import DEFAULT_BASE_URLS, TwilioMonitorClient
+from .bulk import Failure, Outcome, Success
+from .client import DEFAULT_BASE_URLS, ClientConfig, TwilioMonitorClient
 from .errors import (
     AlarmLimitError,
     ApiError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
+    ConnectError,
+    ConnectionDroppedError,
     DecodeError,
     NotFoundError,
     PagingError,
     RateLimitError,
+    ResponseTimeoutError,
     ServerError,
     TransportError,
+    TruncatedBodyError,
     TwilioMonitorError,
     ValidationError,
 )
@@ -66,11 +72,14 @@ from .models.status_page import (
 )
 from .paging import Page
 from .retry import RetryPolicy, RetryStats
+from .sansio import Request, Response
+from .transport import AiohttpTransport, Transport
 from .watch import HealthSnapshot, StatusChange
 
 __all__ = [
     "DEFAULT_BASE_URLS",
     "AffectedComponent",
+    "AiohttpTransport",
     "Alarm",
     "AlarmConfig",
     "AlarmLimitError",
@@ -79,11 +88,16 @@ __all__ = [
     "ApiError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
+    "ClientConfig",
     "ComponentStatus",
     "ConflictError",
+    "ConnectError",
+    "ConnectionDroppedError",
     "DecodeError",
     "Event",
     "EventType",
+    "Failure",
     "FollowCheckpoint",
     "HealthSnapshot",
     "Incident",
@@ -96,12 +110,16 @@ __all__ = [
     "Notification",
     "NotificationInstance",
     "NotificationLog",
+    "Outcome",
     "OverallStatus",
     "Page",
     "PageMeta",
     "PagingError",
     "QueryType",
     "RateLimitError",
+    "Request",
+    "Response",
+    "ResponseTimeoutError",
     "RetryPolicy",
     "RetryStats",
     "ScheduledMaintenance",
@@ -122,8 +140,11 @@ __all__ = [
     "SubscribedEvent",
     "Subscriber",
     "Subscription",
+    "Success",
     "TimeWindow",
+    "Transport",
     "TransportError",
+    "TruncatedBodyError",
     "TwilioMonitorClient",
     "TwilioMonitorError",
     "ValidationError",

@@ -42,7 +42,7 @@ from collections.abc import (
 )
 from contextlib import aclosing
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, NoReturn, Protocol, TypeAlias, TypeVar, Union
 
 from attrs import frozen
 
@@ -51,7 +51,9 @@ from .errors import ValidationError
 from .paging import Page, iterate_records
 
 __all__ = [
+    "Failure",
     "Outcome",
+    "Success",
     "fan_out",
     "shard_windows",
     "stream_sharded",
@@ -72,26 +74,47 @@ _DAY = timedelta(days=1)
 
 
 @frozen
-class Outcome(Generic[T, R]):
-    """The result of one item of a fan-out: its value, or the exception it raised.
+class Success(Generic[T, R]):
+    """An item of a fan-out that succeeded: ``value`` is what the call returned.
 
     ``index`` is the item's position in the input; ``item`` the input itself.
     """
 
     index: int
     item: T
-    value: R | None = None
-    error: Exception | None = None
+    value: R
+    error: None = None
 
     @property
-    def ok(self) -> bool:
-        return self.error is None
+    def ok(self) -> Literal[True]:
+        return True
 
     def unwrap(self) -> R:
-        """The value, or raise the item's exception."""
-        if self.error is not None:
-            raise self.error
-        return self.value  # type: ignore[return-value]
+        """The value."""
+        return self.value
+
+
+@frozen
+class Failure(Generic[T]):
+    """An item of a fan-out that failed: ``error`` is the exception its call raised."""
+
+    index: int
+    item: T
+    error: Exception
+    value: None = None
+
+    @property
+    def ok(self) -> Literal[False]:
+        return False
+
+    def unwrap(self) -> NoReturn:
+        """Raise the item's exception."""
+        raise self.error
+
+
+#: The result of one item of a fan-out. ``if outcome.ok:`` narrows it to a ``Success`` (with
+#: its ``value``), else to a ``Failure`` (with its ``error``).
+Outcome: TypeAlias = Union[Success[T, R], Failure[T]]  # noqa: UP007 (a generic alias on 3.10)
 
 
 def _check_positive(name: str, value: Any) -> None:
@@ -121,11 +144,11 @@ async def _run_one(
 ) -> Outcome[T, R]:
     try:
         if gate is None:
-            return Outcome(index, item, await func(item))
+            return Success(index, item, await func(item))
         async with gate:
-            return Outcome(index, item, await func(item))
+            return Success(index, item, await func(item))
     except Exception as error:  # one item's failure is its outcome, not the batch's end
-        return Outcome(index, item, error=error)
+        return Failure(index, item, error)
 
 
 async def _cancel_all(tasks: Iterable[asyncio.Task[Any]]) -> None:

@@ -22,7 +22,7 @@ from ..follow import FollowCheckpoint, follow_records
 from ..models.converter import converter
 from ..paging import Page, PageReader, iterate_pages, iterate_records
 from ..sansio import Endpoint, Request, build_request, redact_url
-from ..transport import Response, Transport
+from ..sender import ParsedResponse, Sender
 
 __all__ = ["ApiContext", "Fetching", "Following", "Listing", "Resource"]
 
@@ -37,7 +37,7 @@ MAX_PAGE_SIZE = 1000
 class ApiContext:
     """What every resource needs from its client: the transport, base URLs, the account."""
 
-    transport: Transport
+    sender: Sender
     base_urls: Mapping[str, str]
     account_sid: str | None
 
@@ -66,9 +66,9 @@ class Resource:
             merged["account_sid"] = self._context.account_sid
         return build_request(endpoint, self._context.base_url(endpoint.domain), merged)
 
-    async def _send(self, endpoint: Endpoint[Any], arguments: Mapping[str, Any]) -> Response:
+    async def _send(self, endpoint: Endpoint[Any], arguments: Mapping[str, Any]) -> ParsedResponse:
         request = self._request(endpoint, arguments)
-        return await self._context.transport.send(request)
+        return await self._context.sender.send(request)
 
     async def _call(self, endpoint: Endpoint[R], **arguments: Any) -> R:
         """Run a single-record endpoint and decode its body to the declared record."""
@@ -81,7 +81,7 @@ class Resource:
         await self._send(endpoint, arguments)
 
 
-def decode_record(response: Response, record: type[R]) -> R:
+def decode_record(response: ParsedResponse, record: type[R]) -> R:
     if not isinstance(response.data, dict):
         raise DecodeError(
             url=redact_url(response.url),
@@ -122,7 +122,7 @@ class Listing(Resource, Generic[R]):
         endpoint = self.list_endpoint
         assert endpoint.record is not None
         return PageReader(
-            self._context.transport,
+            self._context.sender,
             self._context.base_url(endpoint.domain),
             endpoint.key,
             endpoint.record,
