@@ -3,7 +3,7 @@
 Two things are particular to Alarms and are why the verbs here are a few lines rather than one:
 ``create`` carries an ``Idempotency-Token`` (made once per call, so every retry of the call sends
 the same token and the service cannot create the alarm twice), and a 409 from ``create`` is the
-account's 100-alarm limit, raised as its own ``AlarmLimitError``.
+account's 100-alarm limit, declared on the endpoint as its own ``AlarmLimitError``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import uuid
 
 from .._alarm_params import alarm_config, enabled_flag
 from .._params import choice, sid, text
-from ..errors import AlarmLimitError, ConflictError
+from ..errors import AlarmLimitError
 from ..models.alarms import Alarm, AlarmConfig, AlarmSid, SortOrder
 from ..sansio import Arg, Endpoint, header, json_body, path, query
 from ._base import Fetching, Listing
@@ -47,6 +47,7 @@ class Alarms(Listing[Alarm], Fetching[Alarm]):
             "config": json_body(alarm_config),
             "idempotency_token": header("Idempotency-Token", text(max_length=255), required=True),
         },
+        errors={409: AlarmLimitError},
     )
     update_endpoint = Endpoint(
         "PUT", "monitor", _PATH, AlarmSid, {"sid": _SID, "config": json_body(alarm_config)}
@@ -69,19 +70,7 @@ class Alarms(Listing[Alarm], Fetching[Alarm]):
         ``AlarmLimitError`` when the account already has its 100 alarms.
         """
         token = str(uuid.uuid4()) if idempotency_token is None else idempotency_token
-        try:
-            created = await self._call(self.create_endpoint, config=config, idempotency_token=token)
-        except ConflictError as exc:
-            limit = AlarmLimitError(
-                status=exc.status,
-                method=exc.method,
-                url=exc.url,
-                code=exc.code,
-                message=exc.message,
-                more_info=exc.more_info,
-            )
-            limit.retry_after = exc.retry_after
-            raise limit from None
+        created = await self._call(self.create_endpoint, config=config, idempotency_token=token)
         return created.sid
 
     async def update(self, sid: str, config: AlarmConfig) -> str:
