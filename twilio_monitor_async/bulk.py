@@ -241,8 +241,8 @@ async def _fan_out_ordered(
 # -- time-window sharding ----------------------------------------------------------------------
 
 
-class ShardableListing(Protocol[R]):
-    """What stream_sharded needs of a resource: its list endpoint and its ``pages``."""
+class WindowedListing(Protocol):
+    """What cutting a list's date range into windows needs to know of the list."""
 
     @property
     def window_filters(self) -> tuple[str, str]: ...
@@ -252,14 +252,13 @@ class ShardableListing(Protocol[R]):
 
     def window_step(self) -> timedelta: ...
 
-    def pages(
-        self,
-        *,
-        page_size: int | None = None,
-        page_limit: int | None = None,
-        prefetch: bool = True,
-        **filters: Any,
-    ) -> AsyncIterator[Page[R]]: ...
+
+class ShardableListing(WindowedListing, Protocol[R]):
+    """What stream_sharded needs of a resource: its windows, and a page walk for each."""
+
+    def window_walks(
+        self, windows: Iterable[Mapping[str, Any]], *, page_size: int | None = None
+    ) -> list[AsyncIterator[Page[R]]]: ...
 
 
 def _bound(field: str, value: Any, *, upper: bool, step: timedelta) -> datetime:
@@ -306,7 +305,7 @@ def shard_windows(
 
 
 def window_filters(
-    listing: ShardableListing[Any],
+    listing: WindowedListing,
     start_date: datetime | date | str,
     end_date: datetime | date | str,
     windows: int,
@@ -371,11 +370,11 @@ def stream_sharded(
         _check_positive("shard_buffer", shard_buffer)
     if limit is not None:
         _check_positive("limit", limit)
-    # Build every window's pages() now so that bad filters fail here, before any request.
-    walks = [
-        listing.pages(page_size=page_size, prefetch=False, **window)
-        for window in window_filters(listing, start_date, end_date, windows, filters)
-    ]
+    # The listing builds every window's walk now, so that bad filters fail here, before any
+    # request; this module only merges them.
+    walks = listing.window_walks(
+        window_filters(listing, start_date, end_date, windows, filters), page_size=page_size
+    )
     if ordered:
         pages = merge_ordered(walks, shards, shard_buffer)
     else:

@@ -21,7 +21,7 @@ import orjson
 from attrs import field, frozen
 from yarl import URL
 
-from ._params import Encoder
+from ._params import Encoder, page_size
 from .errors import (
     ApiError,
     AuthenticationError,
@@ -94,6 +94,10 @@ def header(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
     return Arg("header", encode, wire, required)
 
 
+#: The arguments every Twilio list takes besides its filters, declared like any other.
+LIST_ARGS: Mapping[str, Arg] = MappingProxyType({"page_size": query("PageSize", page_size)})
+
+
 @frozen
 class Endpoint(Generic[R]):
     """A declared endpoint: the whole description of one API operation.
@@ -116,6 +120,11 @@ class Endpoint(Generic[R]):
     @property
     def is_list(self) -> bool:
         return self.key is not None
+
+    @property
+    def all_args(self) -> Mapping[str, Arg]:
+        """``args`` (the caller's filters and values) plus, for a list, ``page_size``."""
+        return {**self.args, **LIST_ARGS} if self.key is not None else self.args
 
 
 _NO_ERRORS: Mapping[int, type[ApiError]] = MappingProxyType({})
@@ -172,8 +181,9 @@ def build_request(endpoint: Endpoint[Any], base_url: str, arguments: Mapping[str
     Unknown argument names, missing required ones and bad values raise ValidationError naming
     the argument; ``None`` means "not given".
     """
+    declared = endpoint.all_args
     for name in arguments:
-        if name not in endpoint.args:
+        if name not in declared:
             known = ", ".join(sorted(n for n, a in endpoint.args.items() if a.location != "path"))
             raise ValidationError(
                 name, f"is not a parameter of {endpoint.method} {endpoint.path} (known: {known})"
@@ -183,7 +193,7 @@ def build_request(endpoint: Endpoint[Any], base_url: str, arguments: Mapping[str
     form_pairs: list[tuple[str, str]] = []
     headers: list[tuple[str, str]] = []
     json_doc: Any = None
-    for name, arg in endpoint.args.items():
+    for name, arg in declared.items():
         value = arguments.get(name)
         if value is None:
             if arg.required:
