@@ -178,7 +178,7 @@ class PageServer:
 
 
 def _parse(iso: str) -> Any:
-    from twilio_monitor_async.models._converter import parse_datetime
+    from twilio_monitor_async.models.converter import parse_datetime
 
     return parse_datetime(iso)
 

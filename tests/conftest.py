@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -67,8 +68,9 @@ async def fake_client(fake: FakeTwilio) -> AsyncIterator[TwilioMonitorClient]:
 @pytest.fixture
 def fresh_decode_warnings() -> Iterator[None]:
     """Forget which DecodeWarnings were already given, so a test sees its own (once each)."""
-    from twilio_monitor_async.models import _converter
-
+    # The module, not the Converter object that twilio_monitor_async.models re-exports under
+    # the same name.
+    _converter = importlib.import_module("twilio_monitor_async.models.converter")
     _converter._warned_fields.clear()
     yield
     _converter._warned_fields.clear()

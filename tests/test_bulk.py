@@ -16,7 +16,7 @@ from twilio_monitor_async import (
     TwilioMonitorClient,
     ValidationError,
 )
-from twilio_monitor_async.bulk import Outcome, fan_out, shard_windows, stream_sharded
+from twilio_monitor_async.bulk import Failure, Success, fan_out, shard_windows, stream_sharded
 from twilio_monitor_async.testing import FakeTwilio
 from twilio_monitor_async.testing._monitor import make_alert
 
@@ -310,5 +310,5 @@ async def test_shards_need_a_date_range(mock_http, client: TwilioMonitorClient) 
 
 
 def test_outcome_repr_and_ok() -> None:
-    assert Outcome(0, "x", 1).ok
-    assert not Outcome(1, "y", error=ValueError("bad")).ok
+    assert Success(0, "x", 1).ok
+    assert not Failure(1, "y", ValueError("bad")).ok

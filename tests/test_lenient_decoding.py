@@ -20,7 +20,7 @@ from twilio_monitor_async import (
     StatusPageList,
     TwilioMonitorClient,
 )
-from twilio_monitor_async.models._converter import converter
+from twilio_monitor_async.models.converter import converter
 from twilio_monitor_async.models.status_page import StatusComponent
 from twilio_monitor_async.testing import FakeTwilio
 
@@ -108,7 +108,12 @@ async def test_one_odd_component_does_not_blind_the_status_page(
 
 def test_every_date_form_takes_blanks_and_the_camel_case_records_are_lenient_too() -> None:
     notification = converter.structure(
-        {"date_created": "", "message_date": "Thu, 30 Apr 2015 16:47:33 +0000"}, Notification
+        {
+            "sid": "NO" + "0" * 32,
+            "date_created": "",
+            "message_date": "Thu, 30 Apr 2015 16:47:33 +0000",
+        },
+        Notification,
     )
     assert notification.date_created is None
     assert notification.message_date == datetime(2015, 4, 30, 16, 47, 33, tzinfo=timezone.utc)

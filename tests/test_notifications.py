@@ -425,3 +425,12 @@ def test_an_impossible_rfc2822_date_is_refused() -> None:
 
     with pytest.raises(ValueError, match="day is out of range"):
         parse_datetime("Thu, 31 Feb 2015 16:47:33 +0000")
+
+
+async def test_for_call_binds_the_call_like_call_sid_does(mock_http, client) -> None:  # type: ignore[no-untyped-def]
+    call = "CA" + "7" * 32
+    url = f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Calls/{call}/Notifications.json?PageSize=1000"
+    mock_http.get(url, payload={"notifications": [], "next_page_uri": None}, repeat=True)
+    assert await client.notifications.for_call(call).list() == []
+    assert await client.notifications.list(call_sid=call) == []
+    assert sum(len(calls) for calls in mock_http.requests.values()) == 2

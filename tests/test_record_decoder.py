@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from twilio_monitor_async.models import Alert, LogLevel
-from twilio_monitor_async.models._converter import converter, structure_many
+from twilio_monitor_async.models.converter import converter, structure_many
 
 
 @attrs.frozen
@@ -46,10 +46,12 @@ def test_alert_fields_decode_leniently() -> None:
         error_code="11200",
         log_level="catastrophic",
     )
-    assert converter.structure({"log_level": "error"}, Alert).log_level is LogLevel.ERROR
-    offset = converter.structure({"date_created": "2015-07-30T20:00:00+02:00"}, Alert)
+    assert (
+        converter.structure({"sid": "NO1", "log_level": "error"}, Alert).log_level is LogLevel.ERROR
+    )
+    offset = converter.structure({"sid": "NO1", "date_created": "2015-07-30T20:00:00+02:00"}, Alert)
     assert offset.date_created == datetime(2015, 7, 30, 18, 0, tzinfo=utc)
-    naive = converter.structure({"date_created": "2015-07-30T20:00:00"}, Alert)
+    naive = converter.structure({"sid": "NO1", "date_created": "2015-07-30T20:00:00"}, Alert)
     assert naive.date_created == datetime(2015, 7, 30, 20, 0, tzinfo=utc)
 
 

@@ -10,20 +10,26 @@ The fake Twilio server for tests and demos is in ``twilio_monitor_async.testing`
 import logging
 
 from ._version import __version__
-from .client import DEFAULT_BASE_URLS, TwilioMonitorClient
+from .bulk import Failure, Outcome, Success
+from .client import DEFAULT_BASE_URLS, ClientConfig, TwilioMonitorClient
 from .errors import (
     AlarmLimitError,
     ApiError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
+    ConnectError,
+    ConnectionDroppedError,
     DecodeError,
     DecodeWarning,
     NotFoundError,
     PagingError,
     RateLimitError,
+    ResponseTimeoutError,
     ServerError,
     TransportError,
+    TruncatedBodyError,
     TwilioMonitorError,
     ValidationError,
 )
@@ -70,6 +76,8 @@ from .models.status_page import (
 )
 from .paging import Page
 from .retry import RetryPolicy, RetryStats
+from .sansio import Request, Response
+from .transport import AiohttpTransport, Transport
 from .watch import HealthSnapshot, StatusChange
 
 # A library leaves logging to the application: without a handler of its own, Python's
@@ -80,6 +88,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 __all__ = [
     "DEFAULT_BASE_URLS",
     "AffectedComponent",
+    "AiohttpTransport",
     "Alarm",
     "AlarmConfig",
     "AlarmLimitError",
@@ -88,12 +97,17 @@ __all__ = [
     "ApiError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
+    "ClientConfig",
     "ComponentStatus",
     "ConflictError",
+    "ConnectError",
+    "ConnectionDroppedError",
     "DecodeError",
     "DecodeWarning",
     "Event",
     "EventType",
+    "Failure",
     "FollowCheckpoint",
     "HealthSnapshot",
     "Incident",
@@ -106,12 +120,16 @@ __all__ = [
     "Notification",
     "NotificationInstance",
     "NotificationLog",
+    "Outcome",
     "OverallStatus",
     "Page",
     "PageMeta",
     "PagingError",
     "QueryType",
     "RateLimitError",
+    "Request",
+    "Response",
+    "ResponseTimeoutError",
     "RetryPolicy",
     "RetryStats",
     "ScheduledMaintenance",
@@ -133,8 +151,11 @@ __all__ = [
     "SubscribedEvent",
     "Subscriber",
     "Subscription",
+    "Success",
     "TimeWindow",
+    "Transport",
     "TransportError",
+    "TruncatedBodyError",
     "TwilioMonitorClient",
     "TwilioMonitorError",
     "ValidationError",

@@ -15,8 +15,8 @@ import attrs
 from yarl import URL
 
 from .errors import ValidationError
-from .models._converter import converter
 from .models.alarms import AlarmConfig, QueryType, TimeWindow
+from .models.converter import converter
 
 __all__ = [
     "MAX_EMAILS",

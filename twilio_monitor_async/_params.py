@@ -11,16 +11,17 @@ import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
 from .errors import ValidationError
-from .models._converter import parse_datetime
+from .models.converter import parse_datetime
 
 __all__ = [
     "WireValue",
     "boolean",
+    "check",
     "choice",
     "coded",
     "date_only",
@@ -29,7 +30,9 @@ __all__ = [
     "integer",
     "json_text",
     "page_size",
+    "positive_integer",
     "repeated",
+    "seconds",
     "sid",
     "text",
 ]
@@ -37,6 +40,8 @@ __all__ = [
 #: What an encoder produces: one value, or several for a key repeated on the wire.
 WireValue = str | list[str]
 Encoder = Callable[[str, Any], WireValue]
+
+V = TypeVar("V")
 
 _HEX32 = "[0-9a-fA-F]{32}"
 
@@ -130,6 +135,36 @@ def integer(*, minimum: int | None = None, maximum: int | None = None) -> Encode
 
 #: PageSize on every Twilio list: 1..1000.
 page_size = integer(minimum=1, maximum=1000)
+#: A count: limit, page_limit, concurrency, shards, max_connections, ...
+positive_integer = integer(minimum=1)
+
+
+def seconds(*, positive: bool = False) -> Encoder:
+    """A duration in seconds (an int or a float): at least 0, or above 0 with ``positive``."""
+    rule = "a positive" if positive else "a non-negative"
+
+    def encode(field: str, value: Any) -> str:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or value != value  # NaN
+            or (value <= 0 if positive else value < 0)
+        ):
+            raise ValidationError(field, f"must be {rule} number of seconds, got {value!r}")
+        return str(value)
+
+    return encode
+
+
+def check(field: str, value: V, encode: Encoder) -> V:
+    """``value`` unchanged once ``encode`` accepts it (None always passes: "not given").
+
+    Method arguments that never go on the wire (``limit``, ``concurrency``, ``shards``, ...)
+    are checked by the same encoders as the wire arguments, so one rule has one home.
+    """
+    if value is not None:
+        encode(field, value)
+    return value
 
 
 def boolean(field: str, value: Any) -> str:

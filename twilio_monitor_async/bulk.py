@@ -42,7 +42,7 @@ from collections.abc import (
 )
 from contextlib import aclosing
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, NoReturn, Protocol, TypeAlias, TypeVar, Union
 
 from attrs import frozen
 
@@ -51,7 +51,9 @@ from .errors import ValidationError
 from .paging import Page, iterate_records
 
 __all__ = [
+    "Failure",
     "Outcome",
+    "Success",
     "fan_out",
     "shard_windows",
     "stream_sharded",
@@ -72,26 +74,47 @@ _DAY = timedelta(days=1)
 
 
 @frozen
-class Outcome(Generic[T, R]):
-    """The result of one item of a fan-out: its value, or the exception it raised.
+class Success(Generic[T, R]):
+    """An item of a fan-out that succeeded: ``value`` is what the call returned.
 
     ``index`` is the item's position in the input; ``item`` the input itself.
     """
 
     index: int
     item: T
-    value: R | None = None
-    error: Exception | None = None
+    value: R
+    error: None = None
 
     @property
-    def ok(self) -> bool:
-        return self.error is None
+    def ok(self) -> Literal[True]:
+        return True
 
     def unwrap(self) -> R:
-        """The value, or raise the item's exception."""
-        if self.error is not None:
-            raise self.error
-        return self.value  # type: ignore[return-value]
+        """The value."""
+        return self.value
+
+
+@frozen
+class Failure(Generic[T]):
+    """An item of a fan-out that failed: ``error`` is the exception its call raised."""
+
+    index: int
+    item: T
+    error: Exception
+    value: None = None
+
+    @property
+    def ok(self) -> Literal[False]:
+        return False
+
+    def unwrap(self) -> NoReturn:
+        """Raise the item's exception."""
+        raise self.error
+
+
+#: The result of one item of a fan-out. ``if outcome.ok:`` narrows it to a ``Success`` (with
+#: its ``value``), else to a ``Failure`` (with its ``error``).
+Outcome: TypeAlias = Union[Success[T, R], Failure[T]]  # noqa: UP007 (a generic alias on 3.10)
 
 
 def _check_positive(name: str, value: Any) -> None:
@@ -121,11 +144,11 @@ async def _run_one(
 ) -> Outcome[T, R]:
     try:
         if gate is None:
-            return Outcome(index, item, await func(item))
+            return Success(index, item, await func(item))
         async with gate:
-            return Outcome(index, item, await func(item))
+            return Success(index, item, await func(item))
     except Exception as error:  # one item's failure is its outcome, not the batch's end
-        return Outcome(index, item, error=error)
+        return Failure(index, item, error)
 
 
 async def _cancel_all(tasks: Iterable[asyncio.Task[Any]]) -> None:
@@ -218,8 +241,8 @@ async def _fan_out_ordered(
 # -- time-window sharding ----------------------------------------------------------------------
 
 
-class ShardableListing(Protocol[R]):
-    """What stream_sharded needs of a resource: its list endpoint and its ``pages``."""
+class WindowedListing(Protocol):
+    """What cutting a list's date range into windows needs to know of the list."""
 
     @property
     def window_filters(self) -> tuple[str, str]: ...
@@ -229,14 +252,13 @@ class ShardableListing(Protocol[R]):
 
     def window_step(self) -> timedelta: ...
 
-    def pages(
-        self,
-        *,
-        page_size: int | None = None,
-        page_limit: int | None = None,
-        prefetch: bool = True,
-        **filters: Any,
-    ) -> AsyncIterator[Page[R]]: ...
+
+class ShardableListing(WindowedListing, Protocol[R]):
+    """What stream_sharded needs of a resource: its windows, and a page walk for each."""
+
+    def window_walks(
+        self, windows: Iterable[Mapping[str, Any]], *, page_size: int | None = None
+    ) -> list[AsyncIterator[Page[R]]]: ...
 
 
 def _bound(field: str, value: Any, *, upper: bool, step: timedelta) -> datetime:
@@ -283,7 +305,7 @@ def shard_windows(
 
 
 def window_filters(
-    listing: ShardableListing[Any],
+    listing: WindowedListing,
     start_date: datetime | date | str,
     end_date: datetime | date | str,
     windows: int,
@@ -348,11 +370,11 @@ def stream_sharded(
         _check_positive("shard_buffer", shard_buffer)
     if limit is not None:
         _check_positive("limit", limit)
-    # Build every window's pages() now so that bad filters fail here, before any request.
-    walks = [
-        listing.pages(page_size=page_size, prefetch=False, **window)
-        for window in window_filters(listing, start_date, end_date, windows, filters)
-    ]
+    # The listing builds every window's walk now, so that bad filters fail here, before any
+    # request; this module only merges them.
+    walks = listing.window_walks(
+        window_filters(listing, start_date, end_date, windows, filters), page_size=page_size
+    )
     if ordered:
         pages = merge_ordered(walks, shards, shard_buffer)
     else:

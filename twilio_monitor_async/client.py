@@ -8,14 +8,19 @@ account and the auth method, not the token or the API secret.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from types import TracebackType
-
-import aiohttp
+from typing import TYPE_CHECKING
 
 from ._params import to_utc
+from .config import (
+    BASE_URL_ENV,
+    DEFAULT_BASE_URLS,
+    ClientConfig,
+    parse_base_urls,
+    regional_host,
+)
 from .errors import ValidationError
 from .limits import RequestLimits
 from .resources import (
@@ -31,59 +36,21 @@ from .resources import (
 from .resources.notifications import Notifications
 from .resources.status_page import StatusPage
 from .retry import RetryPolicy, RetryStats
-from .sansio import check_base_url
-from .transport import Transport
+from .sender import Sender
+from .transport import AiohttpTransport, Transport
 from .watch import HealthSnapshot, take_health_snapshot
 
-__all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URLS", "TwilioMonitorClient", "parse_base_urls"]
+if TYPE_CHECKING:
+    import aiohttp
 
-#: Where each API lives. ``base_urls=`` on the client overrides any of them.
-DEFAULT_BASE_URLS: Mapping[str, str] = {
-    "monitor": "https://monitor.twilio.com",
-    "events": "https://events.twilio.com",
-    "api": "https://api.twilio.com",
-    "status": "https://status.twilio.com",
-}
-# The status page is not a Twilio API host: region and edge do not apply to it.
-_REGIONAL_DOMAINS = ("monitor", "events", "api")
-_ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
-_API_KEY_SID = re.compile(r"SK[0-9a-fA-F]{32}")
-_HOST_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
-#: Base URLs from the environment, read by ``from_env()`` and the CLI.
-BASE_URL_ENV = "TWILIO_MONITOR_BASE_URL"
-
-
-def parse_base_urls(text: str, field: str = BASE_URL_ENV) -> dict[str, str]:
-    """``URL`` (every domain) or comma-separated ``DOMAIN=URL`` items, as ``base_urls=`` takes
-    them; a ``ValidationError`` naming ``field`` for anything else."""
-    urls: dict[str, str] = {}
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        domain, sep, url = item.partition("=")
-        if sep and domain.strip() in DEFAULT_BASE_URLS:
-            urls[domain.strip()] = url.strip()
-        elif "://" in item and (not sep or "://" in domain):
-            urls.update(dict.fromkeys(DEFAULT_BASE_URLS, item))
-        else:
-            raise ValidationError(
-                field,
-                f"{item!r} is not a URL or DOMAIN=URL (domains: {', '.join(DEFAULT_BASE_URLS)})",
-            )
-    return urls
-
-
-def regional_host(host: str, region: str | None, edge: str | None) -> str:
-    """``monitor.twilio.com`` -> ``monitor.{edge}.{region}.twilio.com``, as Twilio's helpers do.
-
-    An edge without a region implies the ``us1`` region.
-    """
-    if not region and not edge:
-        return host
-    product, _, domain = host.partition(".")
-    labels = [product]
-    if edge:
-        labels.append(edge)
-    labels.append(region or "us1")
-    return ".".join([*labels, domain])
+__all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URLS",
+    "ClientConfig",
+    "TwilioMonitorClient",
+    "parse_base_urls",
+    "regional_host",
+]
 
 
 class TwilioMonitorClient:
@@ -97,6 +64,9 @@ class TwilioMonitorClient:
     ``max_connections``); ``rate_limit`` (requests a second, default none) spaces them out.
     ``allow_insecure_http`` accepts plain ``http://`` base URLs on hosts that are not loopback
     (a fake server in another container); credentials then cross the network unencrypted.
+    ``transport`` replaces the default aiohttp transport (``testing.FakeTransport`` serves the
+    fake in-process); the client closes it on ``aclose()``. Every setting is checked by
+    ``ClientConfig``; ``config=`` takes one ready-made instead of the keyword arguments.
     """
 
     def __init__(
@@ -115,78 +85,47 @@ class TwilioMonitorClient:
         max_in_flight: int | None = None,
         rate_limit: float | None = None,
         allow_insecure_http: bool = False,
+        transport: Transport | None = None,
+        config: ClientConfig | None = None,
     ) -> None:
-        if account_sid is not None and not (
-            isinstance(account_sid, str) and _ACCOUNT_SID.fullmatch(account_sid)
-        ):
-            raise ValidationError("account_sid", "must be AC followed by 32 hexadecimal digits")
-        if api_key is not None or api_secret is not None:
-            if not (isinstance(api_key, str) and _API_KEY_SID.fullmatch(api_key)):
-                raise ValidationError("api_key", "must be SK followed by 32 hexadecimal digits")
-            if not isinstance(api_secret, str) or not api_secret:
-                raise ValidationError("api_secret", "is required with api_key")
-            username: str | None = api_key
-            password: str | None = api_secret
-        elif auth_token is not None:
-            if not isinstance(auth_token, str) or not auth_token:
-                raise ValidationError("auth_token", "must be a non-empty string")
-            if account_sid is None:
-                raise ValidationError("account_sid", "is required with auth_token")
-            username, password = account_sid, auth_token
-        else:
-            username = password = None
-        for name, value in (("region", region), ("edge", edge)):
-            if value is not None and not (isinstance(value, str) and _HOST_LABEL.fullmatch(value)):
-                raise ValidationError(
-                    name, f"{value!r} is not a host name label (e.g. us1, sydney)"
-                )
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-            raise ValidationError("timeout", "must be a positive number of seconds")
-        if (
-            isinstance(max_connections, bool)
-            or not isinstance(max_connections, int)
-            or max_connections < 1
-        ):
-            raise ValidationError("max_connections", "must be a positive integer")
-        if isinstance(retry, bool):
-            policy = RetryPolicy() if retry else RetryPolicy.disabled()
-        elif isinstance(retry, RetryPolicy):
-            policy = retry
-        else:
-            raise ValidationError("retry", "must be a RetryPolicy, True or False")
+        if config is None:
+            config = ClientConfig(
+                account_sid=account_sid,
+                auth_token=auth_token,
+                api_key=api_key,
+                api_secret=api_secret,
+                region=region,
+                edge=edge,
+                base_urls=base_urls,
+                timeout=timeout,
+                max_connections=max_connections,
+                retry=retry,
+                max_in_flight=max_in_flight,
+                rate_limit=rate_limit,
+                allow_insecure_http=allow_insecure_http,
+            )
+        elif not isinstance(config, ClientConfig):
+            raise ValidationError("config", "must be a ClientConfig")
+        if transport is not None and not isinstance(transport, Transport):
+            raise ValidationError("transport", "must have send(request) and aclose()")
+        self.config = config
+        self._base_urls = config.resolved_base_urls()
         # One budget for all the client's work; by default as many requests as connections, so
         # a large fan-out waits here rather than in the pool, where aiohttp's timeout would run.
         limits = RequestLimits(
-            max_in_flight=max_connections if max_in_flight is None else max_in_flight,
-            rate_limit=rate_limit,
+            max_in_flight=config.max_connections
+            if config.max_in_flight is None
+            else config.max_in_flight,
+            rate_limit=config.rate_limit,
         )
-
-        urls = dict(DEFAULT_BASE_URLS)
-        for domain in _REGIONAL_DOMAINS:
-            scheme, _, host = urls[domain].partition("://")
-            urls[domain] = f"{scheme}://{regional_host(host, region, edge)}"
-        for domain, url in (base_urls or {}).items():
-            if domain not in DEFAULT_BASE_URLS:
-                raise ValidationError(
-                    "base_urls",
-                    f"unknown domain {domain!r} (known: {', '.join(DEFAULT_BASE_URLS)})",
-                )
-            urls[domain] = check_base_url(domain, url, allow_insecure_http=allow_insecure_http)
-
-        self._account_sid = account_sid
-        self._auth_kind = "api key" if api_key else "auth token" if auth_token else "none"
-        self._base_urls = urls
-        authorization = (
-            aiohttp.encode_basic_auth(username, password) if username and password else None
-        )
-        self._transport = Transport(
-            authorization=authorization,
-            timeout=float(timeout),
-            max_connections=max_connections,
-            retry=policy,
+        self._sender = Sender(
+            transport or AiohttpTransport(max_connections=config.max_connections),
+            authorization=config.authorization(),
+            timeout=float(config.timeout),
+            retry=config.retry,
             limits=limits,
         )
-        context = ApiContext(self._transport, urls, account_sid)
+        context = ApiContext(self._sender, self._base_urls, config.account_sid)
         self.alerts = Alerts(context)
         self.events = Events(context)
         self.alarms = Alarms(context)
@@ -230,7 +169,7 @@ class TwilioMonitorClient:
             since = datetime.now(timezone.utc) - window
         moment = to_utc("since", since)
         if not isinstance(moment, datetime):
-            moment = datetime.combine(moment, time(), timezone.utc)
+            moment = datetime.combine(moment, datetime.min.time(), timezone.utc)
         return await take_health_snapshot(
             self.status_page.summary,
             lambda start: self.alerts.stream(start_date=start),
@@ -239,7 +178,7 @@ class TwilioMonitorClient:
 
     @property
     def account_sid(self) -> str | None:
-        return self._account_sid
+        return self.config.account_sid
 
     @property
     def base_urls(self) -> Mapping[str, str]:
@@ -248,32 +187,38 @@ class TwilioMonitorClient:
 
     @property
     def retry_policy(self) -> RetryPolicy:
-        return self._transport.retry
+        return self._sender.retry
 
     @property
     def stats(self) -> RetryStats:
         """Requests sent, retries by cause and give-ups, since the client was made."""
-        return self._transport.stats
+        return self._sender.stats
 
     @property
     def limits(self) -> RequestLimits:
         """The request budget shared by all work of this client (in flight, rate, 429 pauses)."""
-        return self._transport.limits
+        return self._sender.limits
+
+    @property
+    def transport(self) -> Transport:
+        """The transport every request goes through."""
+        return self._sender.transport
 
     @property
     def connector(self) -> aiohttp.BaseConnector | None:
-        """The connection pool (None before the first request)."""
-        return self._transport.connector
+        """The aiohttp connection pool (None before the first request, or another transport)."""
+        transport = self._sender.transport
+        return transport.connector if isinstance(transport, AiohttpTransport) else None
 
     def __repr__(self) -> str:
         return (
-            f"<TwilioMonitorClient account_sid={self._account_sid!r} auth={self._auth_kind} "
-            f"monitor={self._base_urls['monitor']!r}>"
+            f"<TwilioMonitorClient account_sid={self.config.account_sid!r} "
+            f"auth={self.config.auth_kind} monitor={self._base_urls['monitor']!r}>"
         )
 
     async def aclose(self) -> None:
-        """Close the connection pool. The client cannot be used afterwards."""
-        await self._transport.aclose()
+        """Close the transport. The client cannot be used afterwards."""
+        await self._sender.aclose()
 
     async def __aenter__(self) -> TwilioMonitorClient:
         return self

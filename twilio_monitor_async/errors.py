@@ -8,19 +8,26 @@ never copied in.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 __all__ = [
     "AlarmLimitError",
     "ApiError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
+    "ConnectError",
+    "ConnectionDroppedError",
     "DecodeError",
     "DecodeWarning",
     "NotFoundError",
     "PagingError",
     "RateLimitError",
+    "ResponseTimeoutError",
     "ServerError",
     "TransportError",
+    "TruncatedBodyError",
     "TwilioMonitorError",
     "ValidationError",
 ]
@@ -100,7 +107,15 @@ class ServerError(ApiError):
 
 
 class TransportError(TwilioMonitorError):
-    """No usable HTTP response: connection refused or dropped, timeout, truncated body."""
+    """No usable HTTP response. Raised as one of its subclasses, which say what went wrong.
+
+    ``cause`` labels the kind in ``client.stats``; ``sent_nothing`` says the server cannot have
+    acted on the request (so even a plain POST may be sent again). Retry decisions read these
+    class attributes, never the message.
+    """
+
+    cause: ClassVar[str] = "transport"
+    sent_nothing: ClassVar[bool] = False
 
     def __init__(self, *, method: str, url: str, reason: str) -> None:
         super().__init__(f"{method} {url}: {reason}")
@@ -109,8 +124,29 @@ class TransportError(TwilioMonitorError):
         self.reason = reason
 
 
+class ConnectError(TransportError):
+    """The connection was never made (refused, unreachable, DNS): the request never left."""
+
+    cause = "connect"
+    sent_nothing = True
+
+
+class ResponseTimeoutError(TransportError):
+    """No complete response within the client's timeout."""
+
+    cause = "timeout"
+
+
+class ConnectionDroppedError(TransportError):
+    """The connection ended before the response did (dropped, or the body cut short)."""
+
+    cause = "dropped"
+
+
 class DecodeError(TwilioMonitorError):
-    """A response body was not JSON, or not the shape the endpoint returns."""
+    """A response body was not JSON, or not the shape the endpoint returns. Never retried."""
+
+    cause: ClassVar[str] = "decode"
 
     def __init__(self, *, url: str, reason: str) -> None:
         super().__init__(f"could not decode the response of {url}: {reason}")
@@ -126,6 +162,29 @@ class DecodeWarning(UserWarning):
     with ``warnings.filterwarnings("ignore", category=DecodeWarning)``, or turn it into an
     error (``"error"``) to make such responses fail with ``DecodeError`` instead.
     """
+
+
+class TruncatedBodyError(ConnectionDroppedError, DecodeError):
+    """A complete HTTP message whose JSON stops half-way: a body cut short on the wire.
+
+    Both a ``ConnectionDroppedError`` (worth another attempt when the request is idempotent)
+    and a ``DecodeError`` (the body could not be decoded).
+    """
+
+    cause = "truncated body"
+
+    def __init__(self, *, method: str, url: str, reason: str) -> None:
+        TwilioMonitorError.__init__(self, f"{method} {url}: body cut short ({reason})")
+        self.method = method
+        self.url = url
+        self.reason = reason
+
+
+class ClientClosedError(TwilioMonitorError, RuntimeError):
+    """The client was used after ``aclose()`` (or after its ``async with`` block ended)."""
+
+    def __init__(self) -> None:
+        super().__init__("the client is closed")
 
 
 class PagingError(TwilioMonitorError):

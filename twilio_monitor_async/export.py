@@ -42,7 +42,7 @@ from ._files import (
 )
 from .bulk import DEFAULT_SHARD_BUFFER, WINDOWS_PER_SHARD, merge_ordered, window_filters
 from .errors import ValidationError
-from .models._converter import converter
+from .models.converter import converter
 from .paging import Page
 from .resources import Fetching, Listing
 
@@ -420,7 +420,7 @@ def _jsonl_to_parquet(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .models._converter import parse_datetime
+    from .models.converter import parse_datetime
 
     schema = _arrow_schema(record_type, columns)
     kinds = {f.name: f.type for f in schema}

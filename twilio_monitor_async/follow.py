@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
 import orjson
 from attrs import define, field
 
 from ._files import atomic_write
-from .models._converter import parse_datetime
+from .models.converter import parse_datetime
 
 __all__ = ["CLOCK_SKEW_ALLOWANCE", "FollowCheckpoint", "follow_records"]
 
@@ -40,10 +40,6 @@ CLOCK_SKEW_ALLOWANCE = timedelta(minutes=1)
 def _ceiling(now: datetime, lookback: timedelta) -> datetime:
     """The latest high-water mark a poll starting at ``now`` may set."""
     return now + min(CLOCK_SKEW_ALLOWANCE, lookback / 2)
-
-
-class _Streamable(Protocol[R]):  # type: ignore[misc]
-    def stream(self, **arguments: Any) -> AsyncIterator[R]: ...
 
 
 @define
@@ -110,7 +106,7 @@ class FollowCheckpoint:
 
 
 async def follow_records(
-    listing: _Streamable[R],
+    fetch: Callable[..., AsyncIterator[R]],
     *,
     date_of: Callable[[R], datetime | None],
     id_of: Callable[[R], str | None],
@@ -119,10 +115,12 @@ async def follow_records(
     poll_interval: float = 10.0,
     lookback: timedelta = timedelta(minutes=5),
     max_polls: int | None = None,
-    filters: Mapping[str, Any] | None = None,
     on_poll: Callable[[FollowCheckpoint], None] | None = None,
 ) -> AsyncIterator[R]:
-    """New records of ``listing``, oldest first, each once, polling every ``poll_interval`` s.
+    """New records, oldest first, each once, polling every ``poll_interval`` s.
+
+    ``fetch(limit=..., start_date=...)`` lists the records (newest first) from ``start_date``
+    on: a list's ``stream`` with the caller's other filters already bound.
 
     Without ``since`` or a checkpoint it starts at the newest record (like ``tail -f``: only what
     arrives from now on); with ``since`` it first replays everything from that moment.
@@ -130,11 +128,10 @@ async def follow_records(
     with the checkpoint after every poll (to save it even when nothing new arrived).
     """
     state = checkpoint if checkpoint is not None else FollowCheckpoint()
-    extra = dict(filters or {})
     bootstrap = state.high_water is None and since is None
     if bootstrap:  # start at the newest record instead of reading the whole history
         ceiling = _ceiling(datetime.now(timezone.utc), lookback)
-        async for newest in listing.stream(limit=1, **extra):
+        async for newest in fetch(limit=1):
             when = date_of(newest)
             state.high_water = None if when is None else min(when, ceiling)
     polls = 0
@@ -147,7 +144,7 @@ async def follow_records(
         else:
             window_start = since
         fresh: list[tuple[datetime, str, R]] = []
-        async for record in listing.stream(start_date=window_start, **extra):
+        async for record in fetch(start_date=window_start):
             key, when = id_of(record), date_of(record)
             if key is None or when is None or key in state.seen:
                 continue

@@ -19,10 +19,10 @@ from typing import Any, Generic, TypeVar
 from attrs import field, frozen
 
 from .errors import DecodeError, PagingError
-from .models._converter import structure_many
 from .models.common import PageMeta
+from .models.converter import structure_many
 from .sansio import Request, parse_page, redact_url, resolve_page_link
-from .transport import Transport
+from .sender import Sender
 
 __all__ = ["Page", "PageReader", "RawPage", "iterate_pages", "iterate_records"]
 
@@ -58,10 +58,8 @@ class Page(Generic[R]):
 class PageReader(Generic[R]):
     """Reads one page of one list: send the request, split records from meta, decode records."""
 
-    def __init__(
-        self, transport: Transport, base_url: str, key: str | None, record: type[R]
-    ) -> None:
-        self._transport = transport
+    def __init__(self, sender: Sender, base_url: str, key: str | None, record: type[R]) -> None:
+        self._sender = sender
         self._base_url = base_url
         self._key = key
         self._record = record
@@ -75,7 +73,7 @@ class PageReader(Generic[R]):
 
     async def fetch(self, request: Request) -> RawPage:
         """Send the request and split the body: raw records (not decoded yet) and the meta."""
-        response = await self._transport.send(request)
+        response = await self._sender.send(request)
         raw, meta = parse_page(response.data, self._key, self._base_url, response.url)
         return RawPage(raw, meta, response.url)
 

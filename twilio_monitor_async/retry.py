@@ -4,7 +4,8 @@ A policy is plain configuration (attrs) plus two pure decisions, ``should_retry`
 ``wait_seconds``; the transport hands them to tenacity. Idempotency decides what may be repeated:
 a GET, PUT or DELETE, or a POST carrying an Idempotency-Token, is retried on 429, 5xx gateway
 errors, dropped connections, timeouts and cut-off bodies; a plain POST only on 429 (the server
-did not act on it) or when the connection was never made.
+did not act on it) or on a ``ConnectError`` (the connection was never made). Decisions read the
+error's type and class attributes (``TransportError.sent_nothing``, ``cause``), never its text.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import Counter
 
 from attrs import define, field, frozen
 
-from .errors import ApiError, DecodeError, TransportError
+from .errors import ApiError, TransportError, ValidationError
 from .sansio import Request
 
 __all__ = ["RetryPolicy", "RetryStats"]
@@ -40,9 +41,9 @@ class RetryPolicy:
 
     def __attrs_post_init__(self) -> None:
         if self.attempts < 1:
-            raise ValueError("attempts must be at least 1")
+            raise ValidationError("attempts", "must be at least 1")
         if self.deadline <= 0:
-            raise ValueError("deadline must be positive")
+            raise ValidationError("deadline", "must be positive")
 
     @classmethod
     def disabled(cls) -> RetryPolicy:
@@ -56,11 +57,9 @@ class RetryPolicy:
             if error.retry_after is not None and error.retry_after > self.max_retry_after:
                 return False
             return error.status == 429 or request.idempotent
-        if isinstance(error, TransportError):
-            return request.idempotent or error.reason.startswith("cannot connect")
-        if isinstance(error, DecodeError):  # a body cut short on the wire
-            return request.idempotent
-        return False
+        if isinstance(error, TransportError):  # a body cut short (TruncatedBodyError) included
+            return request.idempotent or error.sent_nothing
+        return False  # a DecodeError of a complete body would only come back the same
 
     def wait_seconds(self, retry_number: int, retry_after: float | None) -> float:
         """Seconds to sleep before retry number ``retry_number`` (1 for the first retry)."""
@@ -71,14 +70,11 @@ class RetryPolicy:
 
 
 def cause_of(error: BaseException) -> str:
-    """A short label for counting retries: the HTTP status, or the kind of transport failure."""
+    """A short label for counting retries: the HTTP status, or the failure's ``cause``."""
     if isinstance(error, ApiError):
         return str(error.status)
-    if isinstance(error, TransportError):
-        return error.reason.split(":", 1)[0]
-    if isinstance(error, DecodeError):
-        return "truncated body"
-    return type(error).__name__
+    cause = getattr(type(error), "cause", None)
+    return cause if isinstance(cause, str) else type(error).__name__
 
 
 @define

@@ -14,13 +14,14 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from types import MappingProxyType
 from typing import Any, Generic, Literal, TypeVar
 
 import orjson
 from attrs import field, frozen
 from yarl import URL
 
-from ._params import Encoder
+from ._params import Encoder, page_size
 from .errors import (
     ApiError,
     AuthenticationError,
@@ -31,6 +32,7 @@ from .errors import (
     PagingError,
     RateLimitError,
     ServerError,
+    TruncatedBodyError,
     ValidationError,
 )
 from .models.common import PageMeta
@@ -39,8 +41,10 @@ __all__ = [
     "Arg",
     "Endpoint",
     "Request",
+    "Response",
     "build_request",
     "check_base_url",
+    "decipher",
     "decode_json",
     "error_for",
     "is_loopback_host",
@@ -90,6 +94,10 @@ def header(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
     return Arg("header", encode, wire, required)
 
 
+#: The arguments every Twilio list takes besides its filters, declared like any other.
+LIST_ARGS: Mapping[str, Arg] = MappingProxyType({"page_size": query("PageSize", page_size)})
+
+
 @frozen
 class Endpoint(Generic[R]):
     """A declared endpoint: the whole description of one API operation.
@@ -106,22 +114,51 @@ class Endpoint(Generic[R]):
     args: Mapping[str, Arg] = field(factory=dict)
     key: str | None = None
     authenticated: bool = True
+    #: Error classes particular to this endpoint, by status (e.g. ``{409: AlarmLimitError}``).
+    errors: Mapping[int, type[ApiError]] = field(factory=dict)
 
     @property
     def is_list(self) -> bool:
         return self.key is not None
 
+    @property
+    def all_args(self) -> Mapping[str, Arg]:
+        """``args`` (the caller's filters and values) plus, for a list, ``page_size``."""
+        return {**self.args, **LIST_ARGS} if self.key is not None else self.args
+
+
+_NO_ERRORS: Mapping[int, type[ApiError]] = MappingProxyType({})
+_SECRET_HEADERS = frozenset({"authorization"})
+
+
+def _show_headers(headers: tuple[tuple[str, str], ...]) -> str:
+    shown = [(k, "<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in headers]
+    return repr(tuple(shown))
+
 
 @frozen
 class Request:
-    """Everything needed to send one HTTP request, and nothing secret (auth is added on send)."""
+    """Everything needed to send one HTTP request: what a ``Transport`` is handed.
+
+    As built from a declaration it holds nothing secret; the client adds its Authorization
+    header (and ``timeout``, the seconds a transport may take for the whole response) just
+    before handing it to the transport. The repr never shows the Authorization header.
+    """
 
     method: str
     url: str
     params: tuple[tuple[str, str], ...] = ()
-    headers: tuple[tuple[str, str], ...] = ()
-    body: bytes | None = None
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=_show_headers)
+    body: bytes | None = field(default=None, repr=False)
     authenticated: bool = True
+    timeout: float | None = None
+    #: Error classes particular to the endpoint, by status (see ``Endpoint.errors``).
+    errors: Mapping[int, type[ApiError]] = field(default=_NO_ERRORS, repr=False, eq=False)
+
+    def header(self, name: str) -> str | None:
+        """The value of header ``name`` (case-insensitive), or None."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers if k.lower() == wanted), None)
 
     @property
     def idempotent(self) -> bool:
@@ -144,8 +181,9 @@ def build_request(endpoint: Endpoint[Any], base_url: str, arguments: Mapping[str
     Unknown argument names, missing required ones and bad values raise ValidationError naming
     the argument; ``None`` means "not given".
     """
+    declared = endpoint.all_args
     for name in arguments:
-        if name not in endpoint.args:
+        if name not in declared:
             known = ", ".join(sorted(n for n, a in endpoint.args.items() if a.location != "path"))
             raise ValidationError(
                 name, f"is not a parameter of {endpoint.method} {endpoint.path} (known: {known})"
@@ -155,7 +193,7 @@ def build_request(endpoint: Endpoint[Any], base_url: str, arguments: Mapping[str
     form_pairs: list[tuple[str, str]] = []
     headers: list[tuple[str, str]] = []
     json_doc: Any = None
-    for name, arg in endpoint.args.items():
+    for name, arg in declared.items():
         value = arguments.get(name)
         if value is None:
             if arg.required:
@@ -191,7 +229,57 @@ def build_request(endpoint: Endpoint[Any], base_url: str, arguments: Mapping[str
         headers=tuple(headers),
         body=body,
         authenticated=endpoint.authenticated,
+        errors=endpoint.errors or _NO_ERRORS,
     )
+
+
+@frozen
+class Response:
+    """What a ``Transport`` returns: one HTTP response as read off the wire, not yet judged.
+
+    ``headers`` is looked up case-insensitively (a ``multidict.CIMultiDict`` or any mapping);
+    ``url`` is where the response came from.
+    """
+
+    status: int
+    headers: Mapping[str, str] = field(repr=False)
+    body: bytes = field(repr=False)
+    url: str
+
+    def header(self, name: str) -> str | None:
+        """The value of header ``name`` (case-insensitive), or None."""
+        value = self.headers.get(name)
+        if value is not None:
+            return value
+        wanted = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
+
+
+def decipher(request: Request, response: Response) -> Any:
+    """The parsed JSON of a successful response (None for an empty body), or the error to raise.
+
+    A redirect is refused (credentials are never carried elsewhere); an error status becomes
+    its ApiError subclass (the endpoint's own class first), with the ``Retry-After`` the server
+    asked for; a body that is not JSON is a DecodeError, one cut short a TruncatedBodyError.
+    """
+    status = response.status
+    if 300 <= status < 400:
+        location = redact_url(response.header("Location") or "")
+        raise ApiError(
+            status=status,
+            method=request.method,
+            url=request.display_url,
+            message=f"redirect to {location!r} not followed (credentials stay here)",
+        )
+    if status >= 400:
+        error = error_for(
+            status, response.body, request.method, request.display_url, request.errors
+        )
+        error.retry_after = retry_after_seconds(response.header("Retry-After"))
+        raise error
+    if not response.body:
+        return None
+    return decode_json(response.body, response.url, method=request.method)
 
 
 def encode_form(pairs: Iterable[tuple[str, str]]) -> bytes:
@@ -199,11 +287,16 @@ def encode_form(pairs: Iterable[tuple[str, str]]) -> bytes:
     return urllib.parse.urlencode(list(pairs)).encode()
 
 
-def decode_json(body: bytes, url: str) -> Any:
-    """Parse a JSON body; a body that is not JSON (or was cut short) is a DecodeError."""
+def decode_json(body: bytes, url: str, *, method: str = "GET") -> Any:
+    """Parse a JSON body. A body that is not JSON is a DecodeError; JSON that stops at the end
+    of the body (a document begun and cut short) is a TruncatedBodyError."""
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
+        if exc.pos >= len(body) and body.lstrip()[:1] in (b"{", b"["):
+            raise TruncatedBodyError(
+                method=method, url=redact_url(url), reason=f"{len(body)} bytes, then nothing"
+            ) from None
         snippet = body[:80].decode("utf-8", "replace")
         raise DecodeError(
             url=redact_url(url), reason=f"not JSON ({exc}); body starts {snippet!r}"
@@ -220,13 +313,23 @@ _ERROR_CLASSES: dict[int, type[ApiError]] = {
 }
 
 
-def error_for(status: int, body: bytes, method: str, url: str) -> ApiError:
+def error_for(
+    status: int,
+    body: bytes,
+    method: str,
+    url: str,
+    classes: Mapping[int, type[ApiError]] = _NO_ERRORS,
+) -> ApiError:
     """The exception for an error response, with Twilio's code/message/more_info when present.
 
     Understands Twilio's v1 body (``code``, ``message``, ``more_info``, ``status``), the v2 body
     (``http_status_code``, ``user_error``), Statuspage's ``error``, and plain text or HTML.
     """
-    cls = _ERROR_CLASSES.get(status) or (ServerError if status >= 500 else ApiError)
+    cls = (
+        classes.get(status)
+        or _ERROR_CLASSES.get(status)
+        or (ServerError if status >= 500 else ApiError)
+    )
     code: int | None = None
     message: str | None = None
     more_info: str | None = None

@@ -1,83 +1,54 @@
-"""The only place that does I/O: one aiohttp session per client, sending Requests with retries.
+"""The I/O seam: the ``Transport`` protocol, and its default over one pooled aiohttp session.
 
-The transport owns the connection pool (a TCPConnector with a limit), adds the Authorization
-header to requests that need it (never to the status page), applies the timeout, maps aiohttp's
-failures onto the library's errors, parses JSON, and runs the retry policy through tenacity.
-Everything it decides about the wire it asks ``sansio``; everything about retrying, ``retry``.
+A transport sends one ``Request`` and returns the ``Response`` as read (status, headers, body),
+whatever the status: judging the response is ``sansio.decipher``'s job, retrying is the
+client's (``sender``). The only thing a transport decides is what kind of failure it met when
+there was no response at all: ``ConnectError``, ``ResponseTimeoutError`` or
+``ConnectionDroppedError``. Pass another transport to ``TwilioMonitorClient(transport=...)``
+(``testing.FakeTransport`` serves the fake in-process, with no socket).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import platform
-import time
-from typing import Any
+from typing import Protocol, runtime_checkable
 
 import aiohttp
-from attrs import frozen
-from multidict import CIMultiDictProxy
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_attempt,
-    stop_before_delay,
-)
 
-from ._version import __version__
-from .errors import ApiError, TransportError, ValidationError
-from .limits import RequestLimits
-from .retry import RetryPolicy, RetryStats, cause_of
-from .sansio import Request, decode_json, error_for, redact_url, retry_after_seconds
+from .errors import ConnectError, ConnectionDroppedError, ResponseTimeoutError, TransportError
+from .sansio import Request, Response
 
-__all__ = ["USER_AGENT", "Response", "Transport"]
-
-logger = logging.getLogger("twilio_monitor_async")
-
-USER_AGENT = (
-    f"twilio-monitor-async/{__version__} (Python {platform.python_version()}; "
-    f"aiohttp {aiohttp.__version__})"
-)
+__all__ = ["AiohttpTransport", "Transport"]
 
 
-@frozen
-class Response:
-    """A successful response: its status, headers and parsed JSON (None for an empty body)."""
+@runtime_checkable
+class Transport(Protocol):
+    """Sends one request and returns its response; closes its resources on ``aclose()``.
 
-    status: int
-    headers: CIMultiDictProxy[str]
-    data: Any
-    url: str
+    ``send`` returns every response it gets, error statuses included, and raises a
+    ``TransportError`` subclass only when there is no complete response. It must not follow
+    redirects. ``request.timeout`` (seconds, or None) bounds the whole exchange.
+    """
+
+    async def send(self, request: Request) -> Response: ...
+
+    async def aclose(self) -> None: ...
 
 
-class Transport:
-    """Sends Requests over one pooled aiohttp session, with the retry policy applied."""
+class AiohttpTransport:
+    """The default transport: one aiohttp session with a pool of ``max_connections``.
 
-    def __init__(
-        self,
-        *,
-        authorization: str | None,
-        timeout: float,
-        max_connections: int,
-        retry: RetryPolicy,
-        limits: RequestLimits | None = None,
-    ) -> None:
-        self._authorization = authorization
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+    The session is made at the first request (it must be made inside the running loop) and
+    closed by ``aclose()``.
+    """
+
+    def __init__(self, *, max_connections: int = 20) -> None:
         self._max_connections = max_connections
-        self.retry = retry
-        self.stats = RetryStats()
-        #: Shared by every request of the client (fan-out, shards, prefetch alike).
-        self.limits = limits if limits is not None else RequestLimits()
         self._session: aiohttp.ClientSession | None = None
-        self._closed = False
+        self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
 
     def __repr__(self) -> str:
-        return (
-            f"<Transport max_connections={self._max_connections} "
-            f"authenticated={self._authorization is not None} closed={self._closed}>"
-        )
+        return f"<AiohttpTransport max_connections={self._max_connections}>"
 
     @property
     def connector(self) -> aiohttp.BaseConnector | None:
@@ -85,150 +56,54 @@ class Transport:
         return None if self._session is None else self._session.connector
 
     def _get_session(self) -> aiohttp.ClientSession:
-        if self._closed:
-            raise RuntimeError("the client is closed")
         if self._session is None:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._max_connections),
-                timeout=self._timeout,
                 raise_for_status=False,
             )
         return self._session
 
+    def _timeout(self, seconds: float | None) -> aiohttp.ClientTimeout:
+        timeout = self._timeouts.get(seconds)
+        if timeout is None:
+            timeout = self._timeouts[seconds] = aiohttp.ClientTimeout(total=seconds)
+        return timeout
+
     async def aclose(self) -> None:
-        self._closed = True
         if self._session is not None:
             session, self._session = self._session, None
             await session.close()
 
     async def send(self, request: Request) -> Response:
-        """Send ``request`` until it succeeds, fails for good, or the policy gives up."""
-        if request.authenticated and self._authorization is None:
-            raise ValidationError(
-                "auth_token",
-                "no credentials configured: pass account_sid and auth_token "
-                "(or api_key and api_secret) to the client",
-            )
-        policy = self.retry
-        # Fast path: most requests succeed at once, and setting up tenacity costs about as much
-        # as the rest of our per-request work; it is only set up once an attempt has failed.
-        try:
-            return await self._send_once(request)
-        except Exception as error:
-            if policy.attempts > 1 and policy.should_retry(error, request):
-                first_failure: Exception | None = error
-            else:
-                raise
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.attempts) | stop_before_delay(policy.deadline),
-            wait=self._wait,
-            retry=retry_if_exception(lambda error: policy.should_retry(error, request)),
-            before_sleep=lambda state: self._before_sleep(state, request),
-            reraise=True,
-        )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    if first_failure is not None:
-                        # Replay the first attempt's failure so that tenacity counts it, logs
-                        # it, and waits before the second attempt, exactly as if it had run it.
-                        failure, first_failure = first_failure, None
-                        raise failure
-                    return await self._send_once(request)
-        except Exception as error:
-            if policy.should_retry(error, request):
-                self.stats.gave_up[cause_of(error)] += 1
-            raise
-        raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
-
-    def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        retry_after = error.retry_after if isinstance(error, ApiError) else None
-        return self.retry.wait_seconds(state.attempt_number, retry_after)
-
-    def _before_sleep(self, state: RetryCallState, request: Request) -> None:
-        error = state.outcome.exception() if state.outcome else None
-        cause = cause_of(error) if error else "unknown"
-        self.stats.retries[cause] += 1
-        sleep = state.upcoming_sleep
-        logger.warning(
-            "retrying %s %s after %s (attempt %d failed, sleeping %.2fs)",
-            request.method,
-            request.display_url,
-            cause,
-            state.attempt_number,
-            sleep,
-        )
-
-    async def _send_once(self, request: Request) -> Response:
         session = self._get_session()
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **dict(request.headers)}
-        if request.authenticated:
-            assert self._authorization is not None
-            headers["Authorization"] = self._authorization
-        self.stats.requests += 1
-        started = time.perf_counter()
+        url = request.display_url
+
+        def failure(kind: type[TransportError], reason: str) -> TransportError:
+            return kind(method=request.method, url=url, reason=reason)
+
         try:
-            async with (
-                self.limits.slot(),
-                session.request(
-                    request.method,
-                    request.url,
-                    params=request.params or None,
-                    data=request.body,
-                    headers=headers,
-                    allow_redirects=False,
-                ) as response,
-            ):
+            async with session.request(
+                request.method,
+                request.url,
+                params=request.params or None,
+                data=request.body,
+                headers=dict(request.headers),
+                allow_redirects=False,
+                timeout=self._timeout(request.timeout),
+            ) as response:
                 body = await response.read()
-                status = response.status
-                response_headers = response.headers
-                url = str(response.url)
+                return Response(response.status, response.headers, body, str(response.url))
         except asyncio.TimeoutError:
-            raise self._transport_error(
-                request, f"timeout: no complete response within {self._timeout.total}s"
+            raise failure(
+                ResponseTimeoutError, f"no complete response within {request.timeout}s"
             ) from None
         except aiohttp.ClientConnectorError as exc:
-            raise self._transport_error(request, f"cannot connect: {exc}") from None
+            raise failure(ConnectError, f"cannot connect: {exc}") from None
         except aiohttp.ClientPayloadError as exc:
-            # The connection ended before the promised body did. Labelled apart from a
-            # complete response whose JSON is cut short (a DecodeError, "truncated body"), so
-            # the retry counts tell the two faults apart.
-            raise self._transport_error(request, f"dropped mid-body: {exc}") from None
+            raise failure(ConnectionDroppedError, f"dropped mid-body: {exc}") from None
         except aiohttp.ServerDisconnectedError:
-            raise self._transport_error(
-                request, "connection dropped: server disconnected"
+            raise failure(
+                ConnectionDroppedError, "connection dropped: server disconnected"
             ) from None
         except aiohttp.ClientError as exc:
-            raise self._transport_error(request, f"connection error: {exc}") from None
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s %s -> %d (%d bytes, %.1f ms)",
-                request.method,
-                request.display_url,
-                status,
-                len(body),
-                (time.perf_counter() - started) * 1000,
-            )
-        if 300 <= status < 400:
-            location = redact_url(response_headers.get("Location", ""))
-            raise ApiError(
-                status=status,
-                method=request.method,
-                url=request.display_url,
-                message=f"redirect to {location!r} not followed (credentials stay here)",
-            )
-        if status >= 400:
-            error = error_for(status, body, request.method, request.display_url)
-            error.retry_after = retry_after_seconds(response_headers.get("Retry-After"))
-            if status == 429 and error.retry_after:
-                # The account is over its limit: hold every new attempt of this client, not
-                # just this request's retry, until the server said to come back.
-                self.limits.pause_until(asyncio.get_running_loop().time() + error.retry_after)
-            raise error
-        data = decode_json(body, url) if body else None
-        return Response(status=status, headers=response_headers, data=data, url=url)
-
-    @staticmethod
-    def _transport_error(request: Request, reason: str) -> TransportError:
-        return TransportError(method=request.method, url=request.display_url, reason=reason)
+            raise failure(ConnectionDroppedError, f"connection error: {exc}") from None

@@ -47,7 +47,7 @@ CAUSE_OF_FAULT = {
     "502": "502",
     "503": "503",
     "504": "504",
-    "drop": "dropped mid-body",
+    "drop": "dropped",
     "truncate": "truncated body",
     "slow": "timeout",
 }

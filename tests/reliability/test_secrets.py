@@ -51,7 +51,7 @@ async def everything_visible(fake: FakeTwilio, client: TwilioMonitorClient) -> s
     """Run the client through success, faults, errors and paging; return every repr, str and
     exception text a user could print."""
     seen: list[Any] = [client, client.stats, client.limits, client.connector, client.alerts]
-    seen += [client.alarms, client.status_page, client.retry_policy, client._transport]
+    seen += [client.alarms, client.status_page, client.retry_policy, client._sender]
     page = await client.alerts.page(page_size=3)
     seen += [page, page.meta, *page.records]
     seen.append(await client.alerts.fetch(page.records[0].sid))

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from twilio_monitor_async import RetryPolicy, TwilioMonitorClient, ValidationError
+from twilio_monitor_async import (
+    ClientClosedError,
+    RetryPolicy,
+    TwilioMonitorClient,
+    TwilioMonitorError,
+    ValidationError,
+)
 
 from ..conftest import ACCOUNT_SID, AUTH_TOKEN
 
@@ -100,7 +106,7 @@ def test_reprs_never_show_secrets() -> None:
         TwilioMonitorClient(ACCOUNT_SID, AUTH_TOKEN),
         TwilioMonitorClient(ACCOUNT_SID, api_key=API_KEY, api_secret=API_SECRET),
     ):
-        text = repr(client) + str(client) + repr(client.alerts) + repr(client._transport)
+        text = repr(client) + str(client) + repr(client.alerts) + repr(client._sender)
         assert AUTH_TOKEN not in text and API_SECRET not in text
         assert "Basic " not in text
         assert ACCOUNT_SID in repr(client)
@@ -109,5 +115,6 @@ def test_reprs_never_show_secrets() -> None:
 async def test_client_closes_and_cannot_be_reused() -> None:
     client = TwilioMonitorClient(ACCOUNT_SID, AUTH_TOKEN)
     await client.aclose()
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(ClientClosedError, match="closed") as caught:
         await client.alerts.fetch("NO" + "0" * 32)
+    assert isinstance(caught.value, TwilioMonitorError)

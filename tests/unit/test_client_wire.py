@@ -318,13 +318,17 @@ async def test_redirects_are_not_followed(
 
 
 async def test_status_domain_requests_are_not_authenticated() -> None:
-    """The transport adds Authorization only to authenticated endpoints (never the status page)."""
+    """The sender adds Authorization only to authenticated endpoints (never the status page)."""
     from twilio_monitor_async.retry import RetryPolicy
     from twilio_monitor_async.sansio import Request
-    from twilio_monitor_async.transport import Transport
+    from twilio_monitor_async.sender import Sender
+    from twilio_monitor_async.transport import AiohttpTransport
 
-    transport = Transport(
-        authorization="Basic c2VjcmV0", timeout=5, max_connections=2, retry=RetryPolicy.disabled()
+    transport = Sender(
+        AiohttpTransport(max_connections=2),
+        authorization="Basic c2VjcmV0",
+        timeout=5,
+        retry=RetryPolicy.disabled(),
     )
     try:
         with aioresponses() as mocked:

@@ -100,19 +100,27 @@ def test_event_decodes_every_field() -> None:
 
 
 def test_all_nulls_and_missing_fields_decode_to_none() -> None:
-    nulls = {name: None for name in ALERT_INSTANCE}
-    alert = converter.structure(nulls, AlertInstance)
-    assert all(getattr(alert, a.name) is None for a in AlertInstance.__attrs_attrs__)
-    assert converter.structure({}, Event) == Event()
+    nulls = {name: None for name in ALERT_INSTANCE if name != "sid"}
+    alert = converter.structure({"sid": "NO1", **nulls}, AlertInstance)
+    fields = [a.name for a in AlertInstance.__attrs_attrs__ if a.name != "sid"]
+    assert all(getattr(alert, name) is None for name in fields)
+    assert converter.structure({"sid": "AE1"}, Event) == Event(sid="AE1")
+
+
+def test_the_sid_is_always_there_so_a_record_without_one_does_not_decode() -> None:
+    with pytest.raises(KeyError):
+        converter.structure({"log_level": "error"}, Alert)
+    with pytest.raises(TypeError):
+        converter.structure({"sid": None}, Event)
 
 
 def test_unknown_enum_value_stays_a_readable_string() -> None:
-    alert = converter.structure({"log_level": "critical"}, Alert)
+    alert = converter.structure({"sid": "NO1", "log_level": "critical"}, Alert)
     assert alert.log_level == "critical" and not isinstance(alert.log_level, LogLevel)
 
 
 def test_error_codes_sent_as_numbers_become_text() -> None:
-    assert converter.structure({"error_code": 11200}, Alert).error_code == "11200"
+    assert converter.structure({"sid": "NO1", "error_code": 11200}, Alert).error_code == "11200"
 
 
 @pytest.mark.parametrize(
@@ -136,7 +144,7 @@ def test_dates_are_timezone_aware_whatever_the_wire_format(
     parsed = parse_datetime(wire)
     assert parsed == expected
     assert parsed.tzinfo is not None
-    assert converter.structure({"date_created": wire}, Alert).date_created == expected
+    assert converter.structure({"sid": "NO1", "date_created": wire}, Alert).date_created == expected
 
 
 @pytest.mark.parametrize("bad", ["not a date", True, [2015], {"y": 2015}])
@@ -156,7 +164,7 @@ def test_repeated_text_and_dates_are_shared_between_records() -> None:
     """list() of many alerts keeps one copy of an account SID or a date, not one per record."""
     import orjson
 
-    from twilio_monitor_async.models._converter import structure_many
+    from twilio_monitor_async.models.converter import structure_many
 
     body = orjson.dumps(
         [

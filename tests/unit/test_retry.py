@@ -11,11 +11,14 @@ from aioresponses import aioresponses
 from twilio_monitor_async import (
     ApiError,
     BadRequestError,
+    ConnectError,
+    ConnectionDroppedError,
     DecodeError,
     RateLimitError,
+    ResponseTimeoutError,
     RetryPolicy,
     ServerError,
-    TransportError,
+    TruncatedBodyError,
     TwilioMonitorClient,
 )
 from twilio_monitor_async.sansio import Request, error_for
@@ -50,15 +53,21 @@ def test_plain_post_retries_only_429_and_failed_connects() -> None:
     policy = RetryPolicy()
     assert policy.should_retry(api_error(429), POST)
     assert not any(policy.should_retry(api_error(s), POST) for s in (500, 502, 503, 504))
-    assert policy.should_retry(
-        TransportError(method="POST", url=URL, reason="cannot connect: refused"), POST
+    assert policy.should_retry(ConnectError(method="POST", url=URL, reason="refused"), POST)
+    # the decision reads the type, never the text
+    assert not policy.should_retry(
+        ResponseTimeoutError(method="POST", url=URL, reason="cannot connect"), POST
     )
     assert not policy.should_retry(
-        TransportError(method="POST", url=URL, reason="timeout: 30s"), POST
+        ConnectionDroppedError(method="POST", url=URL, reason="cannot connect"), POST
     )
-    assert not policy.should_retry(DecodeError(url=URL, reason="cut"), POST)
-    assert policy.should_retry(TransportError(method="GET", url=URL, reason="timeout: 30s"), GET)
-    assert policy.should_retry(DecodeError(url=URL, reason="cut"), GET)
+    assert not policy.should_retry(TruncatedBodyError(method="POST", url=URL, reason="cut"), POST)
+    assert policy.should_retry(ResponseTimeoutError(method="GET", url=URL, reason="30s"), GET)
+    assert policy.should_retry(TruncatedBodyError(method="GET", url=URL, reason="cut"), GET)
+
+
+def test_a_complete_body_that_is_not_json_is_never_retried() -> None:
+    assert not RetryPolicy().should_retry(DecodeError(url=URL, reason="<html>"), GET)
 
 
 def test_retry_after_beyond_the_cap_ends_retries() -> None:
@@ -97,7 +106,7 @@ async def test_transient_failures_are_retried_then_succeed(mock_http: aiorespons
     assert alert.sid == NO
     stats = client.stats
     assert stats.requests == 5
-    assert dict(stats.retries) == {"503": 1, "connection dropped": 1, "truncated body": 1, "429": 1}
+    assert dict(stats.retries) == {"503": 1, "dropped": 1, "truncated body": 1, "429": 1}
     assert stats.total_retries == 4 and not stats.gave_up
 
 

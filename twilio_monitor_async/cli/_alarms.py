@@ -16,8 +16,8 @@ import orjson
 from rich.table import Table
 
 from ..errors import ValidationError
-from ..models._converter import converter
 from ..models.alarms import AlarmConfig, QueryType, TimeWindow
+from ..models.converter import converter
 from ._common import connection_options, make_client, run, split_connection
 from ._console import stdout, visible
 from ._list import RESOURCES, make_list_command

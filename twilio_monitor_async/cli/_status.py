@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..models._converter import converter
+from ..models.converter import converter
 from ..models.status_page import StatusSummary
 from ._common import EXIT_STATUS, connection_options, make_client, run, split_connection
 from ._console import stdout, visible

@@ -10,7 +10,7 @@ import click
 
 from .._files import CheckpointError, check_folder
 from ..follow import FollowCheckpoint
-from ..models._converter import converter
+from ..models.converter import converter
 from ..resources import Following
 from ._common import connection_options, filter_options, make_client, run, split_connection
 from ._console import visible

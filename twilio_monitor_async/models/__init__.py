@@ -1,8 +1,8 @@
 """Records (attrs, frozen, slotted) and the converter that decodes them."""
 
-from ._converter import converter, parse_datetime
 from .alarms import Alarm, AlarmConfig, AlarmSid, QueryType, SortOrder, TimeWindow
 from .common import PageMeta
+from .converter import converter, parse_datetime
 from .events_v1 import (
     EventType,
     Schema,

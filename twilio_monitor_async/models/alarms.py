@@ -13,7 +13,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from ._converter import register_camel_case
+from .converter import register_camel_case
 
 __all__ = ["Alarm", "AlarmConfig", "QueryType", "SortOrder", "TimeWindow"]
 

@@ -10,7 +10,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 __all__ = [
     "EventType",
@@ -53,7 +53,7 @@ class SinkStatus(str, enum.Enum):
 class EventType:
     """An event type a subscription can select, e.g. ``com.twilio.messaging.message.delivered``."""
 
-    type: str | None = None
+    type: str
     schema_id: str | None = None
     date_created: datetime | None = None
     date_updated: datetime | None = None
@@ -70,7 +70,7 @@ class EventType:
 class Schema:
     """The schema an event type's payload follows; it has numbered versions."""
 
-    id: str | None = None
+    id: str
     url: str | None = None
     links: dict[str, Any] | None = None
     latest_version_date_created: datetime | None = None
@@ -81,7 +81,7 @@ class Schema:
 class SchemaVersion:
     """One version of a schema; ``raw`` is the URL of the JSON Schema document."""
 
-    id: str | None = None
+    id: str
     schema_version: int | None = None
     date_created: datetime | None = None
     url: str | None = None
@@ -97,7 +97,7 @@ class Sink:
     date_created: datetime | None = None
     date_updated: datetime | None = None
     description: str | None = None
-    sid: str | None = None
+    sid: str = field(kw_only=True)
     sink_configuration: dict[str, Any] | None = None
     sink_type: SinkType | str | None = None
     status: SinkStatus | str | None = None
@@ -117,7 +117,7 @@ class Subscription:
     """Which event types go to which sink."""
 
     account_sid: str | None = None
-    sid: str | None = None
+    sid: str = field(kw_only=True)
     date_created: datetime | None = None
     date_updated: datetime | None = None
     description: str | None = None
@@ -131,7 +131,7 @@ class SubscribedEvent:
     """One event type of a subscription, at the schema version it is delivered in."""
 
     account_sid: str | None = None
-    type: str | None = None
+    type: str = field(kw_only=True)
     schema_version: int | None = None
     subscription_sid: str | None = None
     url: str | None = None

@@ -8,7 +8,7 @@ from typing import Any
 
 from attrs import frozen
 
-from ._converter import SharedText
+from .converter import SharedText
 
 __all__ = ["Alert", "AlertInstance", "Event", "LogLevel"]
 
@@ -29,7 +29,7 @@ class LogLevel(str, enum.Enum):
 class Alert:
     """One debugger alert as the list returns it."""
 
-    sid: str | None = None
+    sid: str
     account_sid: SharedText = None
     alert_text: str | None = None
     api_version: SharedText = None
@@ -60,7 +60,7 @@ class AlertInstance(Alert):
 class Event:
     """One audit event: who changed what in the account, from where."""
 
-    sid: str | None = None
+    sid: str
     account_sid: SharedText = None
     actor_sid: str | None = None
     actor_type: SharedText = None

@@ -30,7 +30,7 @@ class NotificationLog(enum.IntEnum):
 class Notification:
     """One notification as the list returns it (no request/response detail)."""
 
-    sid: str | None = None
+    sid: str
     account_sid: str | None = None
     call_sid: str | None = None
     api_version: str | None = None

@@ -9,22 +9,42 @@ argument is checked by ``sansio.build_request`` before any request is sent.
 
 from __future__ import annotations
 
+import builtins
 import operator
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 import attrs
+from typing_extensions import Unpack
 
 from .. import _params, bulk
 from ..errors import DecodeError, ValidationError
 from ..follow import FollowCheckpoint, follow_records
-from ..models._converter import converter
+from ..models.converter import converter
 from ..paging import Page, PageReader, iterate_pages, iterate_records
 from ..sansio import Endpoint, Request, build_request, redact_url
-from ..transport import Response, Transport
+from ..sender import ParsedResponse, Sender
 
-__all__ = ["ApiContext", "Fetching", "Following", "Listing", "Resource"]
+__all__ = [
+    "ApiContext",
+    "DateLike",
+    "Fetching",
+    "Following",
+    "Listing",
+    "NoFilters",
+    "Resource",
+]
+
+#: What a date filter takes: a datetime (naive means UTC), a date, or an ISO 8601 string.
+DateLike = datetime | date | str
+
+
+class NoFilters(TypedDict, total=False):
+    """The filters of a list that has none. Each list with filters declares its own TypedDict
+    (checked against its endpoint's declaration by the tests), so type checkers refuse an
+    unknown or mistyped filter."""
+
 
 R = TypeVar("R")
 F = TypeVar("F")
@@ -37,7 +57,7 @@ MAX_PAGE_SIZE = 1000
 class ApiContext:
     """What every resource needs from its client: the transport, base URLs, the account."""
 
-    transport: Transport
+    sender: Sender
     base_urls: Mapping[str, str]
     account_sid: str | None
 
@@ -66,9 +86,9 @@ class Resource:
             merged["account_sid"] = self._context.account_sid
         return build_request(endpoint, self._context.base_url(endpoint.domain), merged)
 
-    async def _send(self, endpoint: Endpoint[Any], arguments: Mapping[str, Any]) -> Response:
+    async def _send(self, endpoint: Endpoint[Any], arguments: Mapping[str, Any]) -> ParsedResponse:
         request = self._request(endpoint, arguments)
-        return await self._context.transport.send(request)
+        return await self._context.sender.send(request)
 
     async def _call(self, endpoint: Endpoint[R], **arguments: Any) -> R:
         """Run a single-record endpoint and decode its body to the declared record."""
@@ -81,7 +101,7 @@ class Resource:
         await self._send(endpoint, arguments)
 
 
-def decode_record(response: Response, record: type[R]) -> R:
+def decode_record(response: ParsedResponse, record: type[R]) -> R:
     if not isinstance(response.data, dict):
         raise DecodeError(
             url=redact_url(response.url),
@@ -122,18 +142,14 @@ class Listing(Resource, Generic[R]):
         endpoint = self.list_endpoint
         assert endpoint.record is not None
         return PageReader(
-            self._context.transport,
+            self._context.sender,
             self._context.base_url(endpoint.domain),
             endpoint.key,
             endpoint.record,
         )
 
     def _first_request(self, page_size: int | None, filters: Mapping[str, Any]) -> Request:
-        request = self._request(self.list_endpoint, filters)
-        if page_size is not None:
-            size = str(_params.page_size("page_size", page_size))
-            request = attrs.evolve(request, params=(*request.params, ("PageSize", size)))
-        return request
+        return self._request(self.list_endpoint, {**filters, "page_size": page_size})
 
     def _walk_size(self, limit: int | None, page_size: int | None) -> int:
         _positive("limit", limit)
@@ -157,6 +173,15 @@ class Listing(Resource, Generic[R]):
         start_arg = args[self.window_filters[0]]
         return timedelta(days=1) if start_arg.encode is _params.date_only else timedelta(seconds=1)
 
+    def window_walks(
+        self, windows: Iterable[Mapping[str, Any]], *, page_size: int | None = None
+    ) -> builtins.list[AsyncIterator[Page[R]]]:
+        """One page walk (not started) per window's filters, each checked now; ``bulk`` merges
+        them (``stream(shards=N)``, sharded exports)."""
+        return [
+            self._pages(dict(window), page_size=page_size, prefetch=False) for window in windows
+        ]
+
     def pages(
         self,
         *,
@@ -164,11 +189,28 @@ class Listing(Resource, Generic[R]):
         page_limit: int | None = None,
         page_url: str | None = None,
         prefetch: bool = True,
-        **filters: Any,
+        **filters: Unpack[NoFilters],
     ) -> AsyncIterator[Page[R]]:
         """Every page, lazily, one read ahead unless ``prefetch=False``; from ``page_url`` (a
         kept ``Page.next_page_url``) when given. Arguments are checked now, before anything is
         sent."""
+        return self._pages(
+            dict(filters),
+            page_size=page_size,
+            page_limit=page_limit,
+            page_url=page_url,
+            prefetch=prefetch,
+        )
+
+    def _pages(
+        self,
+        filters: dict[str, Any],
+        *,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        page_url: str | None = None,
+        prefetch: bool = True,
+    ) -> AsyncIterator[Page[R]]:
         _positive("page_limit", page_limit)
         reader = self._reader()
         if page_url is not None:
@@ -186,7 +228,7 @@ class Listing(Resource, Generic[R]):
         page_limit: int | None = None,
         prefetch: bool = True,
         shards: int | None = None,
-        **filters: Any,
+        **filters: Unpack[NoFilters],
     ) -> AsyncIterator[R]:
         """Every matching record, lazily, page by page; at most ``limit`` records.
 
@@ -195,6 +237,25 @@ class Listing(Resource, Generic[R]):
         ``shards=N`` (with ``start_date`` and ``end_date``) walks N time windows of the range at
         once and yields the same records in the same order (see ``bulk.stream_sharded``).
         """
+        return self._stream(
+            dict(filters),
+            limit=limit,
+            page_size=page_size,
+            page_limit=page_limit,
+            prefetch=prefetch,
+            shards=shards,
+        )
+
+    def _stream(
+        self,
+        filters: dict[str, Any],
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        prefetch: bool = True,
+        shards: int | None = None,
+    ) -> AsyncIterator[R]:
         _positive("page_limit", page_limit)
         if shards is not None:
             if page_limit is not None:
@@ -228,23 +289,34 @@ class Listing(Resource, Generic[R]):
         page_limit: int | None = None,
         prefetch: bool = True,
         shards: int | None = None,
-        **filters: Any,
+        **filters: Unpack[NoFilters],
     ) -> list[R]:
         """``stream`` collected into a list: bound it with ``limit`` or ``page_limit``."""
-        records = self.stream(
+        return await self._list(
+            dict(filters),
             limit=limit,
             page_size=page_size,
             page_limit=page_limit,
             prefetch=prefetch,
             shards=shards,
-            **filters,
         )
-        return [record async for record in records]
+
+    async def _list(self, filters: dict[str, Any], **options: Any) -> builtins.list[R]:
+        return [record async for record in self._stream(filters, **options)]
 
     async def page(
-        self, *, page_size: int | None = None, page_url: str | None = None, **filters: Any
+        self,
+        *,
+        page_size: int | None = None,
+        page_url: str | None = None,
+        **filters: Unpack[NoFilters],
     ) -> Page[R]:
         """One page. With ``page_url`` (a ``Page.next_page_url`` kept earlier), resume there."""
+        return await self._page(dict(filters), page_size=page_size, page_url=page_url)
+
+    async def _page(
+        self, filters: dict[str, Any], *, page_size: int | None = None, page_url: str | None = None
+    ) -> Page[R]:
         reader = self._reader()
         if page_url is not None:
             _refuse_with_page_url(page_size, filters)
@@ -298,7 +370,7 @@ class Following(Listing[R]):
         lookback: timedelta = timedelta(minutes=5),
         max_polls: int | None = None,
         on_poll: Callable[[FollowCheckpoint], None] | None = None,
-        **filters: Any,
+        **filters: Unpack[NoFilters],
     ) -> AsyncIterator[R]:
         """New records, oldest first, each once; polls every ``poll_interval`` seconds.
 
@@ -308,6 +380,27 @@ class Following(Listing[R]):
         it after every poll, to save it. Filters are the list's own, except the dates, which
         follow manages.
         """
+        return self._follow(
+            dict(filters),
+            since=since,
+            checkpoint=checkpoint,
+            poll_interval=poll_interval,
+            lookback=lookback,
+            max_polls=max_polls,
+            on_poll=on_poll,
+        )
+
+    def _follow(
+        self,
+        filters: dict[str, Any],
+        *,
+        since: datetime | date | str | None = None,
+        checkpoint: FollowCheckpoint | None = None,
+        poll_interval: float = 10.0,
+        lookback: timedelta = timedelta(minutes=5),
+        max_polls: int | None = None,
+        on_poll: Callable[[FollowCheckpoint], None] | None = None,
+    ) -> AsyncIterator[R]:
         for name in ("start_date", "end_date"):
             if name in filters:
                 raise ValidationError(name, "follow() manages the dates; use since= instead")
@@ -330,7 +423,7 @@ class Following(Listing[R]):
                 else datetime.combine(moment, time(), timezone.utc)
             )
         return follow_records(
-            self,
+            lambda limit=None, **dates: self._stream({**filters, **dates}, limit=limit),
             date_of=operator.attrgetter(self.follow_date_field),
             id_of=operator.attrgetter("sid"),
             since=start,
@@ -338,6 +431,5 @@ class Following(Listing[R]):
             poll_interval=float(poll_interval),
             lookback=lookback,
             max_polls=max_polls,
-            filters=filters,
             on_poll=on_poll,
         )

@@ -3,17 +3,23 @@
 Two things are particular to Alarms and are why the verbs here are a few lines rather than one:
 ``create`` carries an ``Idempotency-Token`` (made once per call, so every retry of the call sends
 the same token and the service cannot create the alarm twice), and a 409 from ``create`` is the
-account's 100-alarm limit, raised as its own ``AlarmLimitError``.
+account's 100-alarm limit, declared on the endpoint as its own ``AlarmLimitError``.
 """
 
 from __future__ import annotations
 
+import builtins
 import uuid
+from collections.abc import AsyncIterator
+from typing import TypedDict
+
+from typing_extensions import Unpack
 
 from .._alarm_params import alarm_config, enabled_flag
 from .._params import choice, sid, text
-from ..errors import AlarmLimitError, ConflictError
+from ..errors import AlarmLimitError
 from ..models.alarms import Alarm, AlarmConfig, AlarmSid, SortOrder
+from ..paging import Page
 from ..sansio import Arg, Endpoint, header, json_body, path, query
 from ._base import Fetching, Listing
 
@@ -21,6 +27,12 @@ __all__ = ["Alarms"]
 
 _SID = path(sid("AK"))
 _PATH = "/v2/Alarms/{sid}"
+
+
+class AlarmFilters(TypedDict, total=False):
+    """The filters of ``client.alarms`` lists."""
+
+    sort_order: SortOrder | str | None
 
 
 class Alarms(Listing[Alarm], Fetching[Alarm]):
@@ -37,6 +49,75 @@ class Alarms(Listing[Alarm], Fetching[Alarm]):
         {"sort_order": query("SortOrder", choice(order.value for order in SortOrder))},
         key="alarms",
     )
+
+    def stream(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        prefetch: bool = True,
+        shards: int | None = None,
+        **filters: Unpack[AlarmFilters],
+    ) -> AsyncIterator[Alarm]:
+        """See ``Listing.stream``; ``filters`` are the ones above."""
+        return self._stream(
+            dict(filters),
+            limit=limit,
+            page_size=page_size,
+            page_limit=page_limit,
+            prefetch=prefetch,
+            shards=shards,
+        )
+
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        prefetch: bool = True,
+        shards: int | None = None,
+        **filters: Unpack[AlarmFilters],
+    ) -> builtins.list[Alarm]:
+        """See ``Listing.list``; ``filters`` are the ones above."""
+        return await self._list(
+            dict(filters),
+            limit=limit,
+            page_size=page_size,
+            page_limit=page_limit,
+            prefetch=prefetch,
+            shards=shards,
+        )
+
+    async def page(
+        self,
+        *,
+        page_size: int | None = None,
+        page_url: str | None = None,
+        **filters: Unpack[AlarmFilters],
+    ) -> Page[Alarm]:
+        """See ``Listing.page``; ``filters`` are the ones above."""
+        return await self._page(dict(filters), page_size=page_size, page_url=page_url)
+
+    def pages(
+        self,
+        *,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        page_url: str | None = None,
+        prefetch: bool = True,
+        **filters: Unpack[AlarmFilters],
+    ) -> AsyncIterator[Page[Alarm]]:
+        """See ``Listing.pages``; ``filters`` are the ones above."""
+        return self._pages(
+            dict(filters),
+            page_size=page_size,
+            page_limit=page_limit,
+            page_url=page_url,
+            prefetch=prefetch,
+        )
+
     fetch_endpoint = Endpoint("GET", "monitor", _PATH, Alarm, {"sid": _SID})
     create_endpoint = Endpoint(
         "POST",
@@ -47,6 +128,7 @@ class Alarms(Listing[Alarm], Fetching[Alarm]):
             "config": json_body(alarm_config),
             "idempotency_token": header("Idempotency-Token", text(max_length=255), required=True),
         },
+        errors={409: AlarmLimitError},
     )
     update_endpoint = Endpoint(
         "PUT", "monitor", _PATH, AlarmSid, {"sid": _SID, "config": json_body(alarm_config)}
@@ -69,19 +151,7 @@ class Alarms(Listing[Alarm], Fetching[Alarm]):
         ``AlarmLimitError`` when the account already has its 100 alarms.
         """
         token = str(uuid.uuid4()) if idempotency_token is None else idempotency_token
-        try:
-            created = await self._call(self.create_endpoint, config=config, idempotency_token=token)
-        except ConflictError as exc:
-            limit = AlarmLimitError(
-                status=exc.status,
-                method=exc.method,
-                url=exc.url,
-                code=exc.code,
-                message=exc.message,
-                more_info=exc.more_info,
-            )
-            limit.retry_after = exc.retry_after
-            raise limit from None
+        created = await self._call(self.create_endpoint, config=config, idempotency_token=token)
         return created.sid
 
     async def update(self, sid: str, config: AlarmConfig) -> str:

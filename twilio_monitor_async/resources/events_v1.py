@@ -8,8 +8,11 @@ same classes bound to their parent's id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+import builtins
+from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import Any, TypedDict
+
+from typing_extensions import Unpack
 
 from .._events_params import event_type_refs
 from .._params import boolean, choice, integer, json_text, sid, text
@@ -24,6 +27,7 @@ from ..models.events_v1 import (
     SubscribedEvent,
     Subscription,
 )
+from ..paging import Page
 from ..sansio import Endpoint, form, path, query
 from ._base import Fetching, Listing
 
@@ -34,6 +38,12 @@ _SUBSCRIPTION = path(sid("DF"))
 _NAME = path(text())
 _VERSION = integer(minimum=1)
 _DESCRIPTION = text()
+
+
+class EventTypeFilters(TypedDict, total=False):
+    """The filters of ``client.event_types`` lists."""
+
+    schema_id: str | None
 
 
 class EventTypes(Listing[EventType], Fetching[EventType]):
@@ -50,6 +60,75 @@ class EventTypes(Listing[EventType], Fetching[EventType]):
         {"schema_id": query("SchemaId", text())},
         key="types",
     )
+
+    def stream(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        prefetch: bool = True,
+        shards: int | None = None,
+        **filters: Unpack[EventTypeFilters],
+    ) -> AsyncIterator[EventType]:
+        """See ``Listing.stream``; ``filters`` are the ones above."""
+        return self._stream(
+            dict(filters),
+            limit=limit,
+            page_size=page_size,
+            page_limit=page_limit,
+            prefetch=prefetch,
+            shards=shards,
+        )
+
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        prefetch: bool = True,
+        shards: int | None = None,
+        **filters: Unpack[EventTypeFilters],
+    ) -> builtins.list[EventType]:
+        """See ``Listing.list``; ``filters`` are the ones above."""
+        return await self._list(
+            dict(filters),
+            limit=limit,
+            page_size=page_size,
+            page_limit=page_limit,
+            prefetch=prefetch,
+            shards=shards,
+        )
+
+    async def page(
+        self,
+        *,
+        page_size: int | None = None,
+        page_url: str | None = None,
+        **filters: Unpack[EventTypeFilters],
+    ) -> Page[EventType]:
+        """See ``Listing.page``; ``filters`` are the ones above."""
+        return await self._page(dict(filters), page_size=page_size, page_url=page_url)
+
+    def pages(
+        self,
+        *,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        page_url: str | None = None,
+        prefetch: bool = True,
+        **filters: Unpack[EventTypeFilters],
+    ) -> AsyncIterator[Page[EventType]]:
+        """See ``Listing.pages``; ``filters`` are the ones above."""
+        return self._pages(
+            dict(filters),
+            page_size=page_size,
+            page_limit=page_limit,
+            page_url=page_url,
+            prefetch=prefetch,
+        )
+
     fetch_endpoint = Endpoint("GET", "events", "/v1/Types/{type}", EventType, {"type": _NAME})
 
 
@@ -89,6 +168,13 @@ class Schemas(Fetching[Schema]):
         return SchemaVersions(self._context, schema_id=schema_id)
 
 
+class SinkFilters(TypedDict, total=False):
+    """The filters of ``client.sinks`` lists."""
+
+    in_use: bool | None
+    status: SinkStatus | str | None
+
+
 class Sinks(Listing[Sink], Fetching[Sink]):
     """``client.sinks``: destinations for streamed events.
 
@@ -107,6 +193,75 @@ class Sinks(Listing[Sink], Fetching[Sink]):
         },
         key="sinks",
     )
+
+    def stream(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        prefetch: bool = True,
+        shards: int | None = None,
+        **filters: Unpack[SinkFilters],
+    ) -> AsyncIterator[Sink]:
+        """See ``Listing.stream``; ``filters`` are the ones above."""
+        return self._stream(
+            dict(filters),
+            limit=limit,
+            page_size=page_size,
+            page_limit=page_limit,
+            prefetch=prefetch,
+            shards=shards,
+        )
+
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        prefetch: bool = True,
+        shards: int | None = None,
+        **filters: Unpack[SinkFilters],
+    ) -> builtins.list[Sink]:
+        """See ``Listing.list``; ``filters`` are the ones above."""
+        return await self._list(
+            dict(filters),
+            limit=limit,
+            page_size=page_size,
+            page_limit=page_limit,
+            prefetch=prefetch,
+            shards=shards,
+        )
+
+    async def page(
+        self,
+        *,
+        page_size: int | None = None,
+        page_url: str | None = None,
+        **filters: Unpack[SinkFilters],
+    ) -> Page[Sink]:
+        """See ``Listing.page``; ``filters`` are the ones above."""
+        return await self._page(dict(filters), page_size=page_size, page_url=page_url)
+
+    def pages(
+        self,
+        *,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        page_url: str | None = None,
+        prefetch: bool = True,
+        **filters: Unpack[SinkFilters],
+    ) -> AsyncIterator[Page[Sink]]:
+        """See ``Listing.pages``; ``filters`` are the ones above."""
+        return self._pages(
+            dict(filters),
+            page_size=page_size,
+            page_limit=page_limit,
+            page_url=page_url,
+            prefetch=prefetch,
+        )
+
     fetch_endpoint = Endpoint("GET", "events", "/v1/Sinks/{sid}", Sink, {"sid": _SINK})
     create_endpoint = Endpoint(
         "POST",
@@ -227,6 +382,12 @@ class SubscribedEvents(Listing[SubscribedEvent], Fetching[SubscribedEvent]):
         await self._call_no_content(self.delete_endpoint, type=type)
 
 
+class SubscriptionFilters(TypedDict, total=False):
+    """The filters of ``client.subscriptions`` lists."""
+
+    sink_sid: str | None
+
+
 class Subscriptions(Listing[Subscription], Fetching[Subscription]):
     """``client.subscriptions``: which event types go to which sink.
 
@@ -241,6 +402,75 @@ class Subscriptions(Listing[Subscription], Fetching[Subscription]):
         {"sink_sid": query("SinkSid", sid("DG"))},
         key="subscriptions",
     )
+
+    def stream(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        prefetch: bool = True,
+        shards: int | None = None,
+        **filters: Unpack[SubscriptionFilters],
+    ) -> AsyncIterator[Subscription]:
+        """See ``Listing.stream``; ``filters`` are the ones above."""
+        return self._stream(
+            dict(filters),
+            limit=limit,
+            page_size=page_size,
+            page_limit=page_limit,
+            prefetch=prefetch,
+            shards=shards,
+        )
+
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        prefetch: bool = True,
+        shards: int | None = None,
+        **filters: Unpack[SubscriptionFilters],
+    ) -> builtins.list[Subscription]:
+        """See ``Listing.list``; ``filters`` are the ones above."""
+        return await self._list(
+            dict(filters),
+            limit=limit,
+            page_size=page_size,
+            page_limit=page_limit,
+            prefetch=prefetch,
+            shards=shards,
+        )
+
+    async def page(
+        self,
+        *,
+        page_size: int | None = None,
+        page_url: str | None = None,
+        **filters: Unpack[SubscriptionFilters],
+    ) -> Page[Subscription]:
+        """See ``Listing.page``; ``filters`` are the ones above."""
+        return await self._page(dict(filters), page_size=page_size, page_url=page_url)
+
+    def pages(
+        self,
+        *,
+        page_size: int | None = None,
+        page_limit: int | None = None,
+        page_url: str | None = None,
+        prefetch: bool = True,
+        **filters: Unpack[SubscriptionFilters],
+    ) -> AsyncIterator[Page[Subscription]]:
+        """See ``Listing.pages``; ``filters`` are the ones above."""
+        return self._pages(
+            dict(filters),
+            page_size=page_size,
+            page_limit=page_limit,
+            page_url=page_url,
+            prefetch=prefetch,
+        )
+
     fetch_endpoint = Endpoint(
         "GET", "events", "/v1/Subscriptions/{sid}", Subscription, {"sid": _SUBSCRIPTION}
     )

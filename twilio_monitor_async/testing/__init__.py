@@ -4,29 +4,20 @@ It serves Monitor alerts and events (and, as they are added, every other API of 
 from seeded, deterministic data, with Twilio's real paging, Basic auth, filters, and fault
 injection. Use it as ``async with FakeTwilio() as fake: async with fake.client() as client: ...``,
 mount ``create_app(state)`` in your own aiohttp test server, or run ``twilio-monitor fake-server``.
+``FakeTransport`` serves the same fake in-process (no socket, no port):
+``TwilioMonitorClient(sid, token, transport=FakeTransport())``. Custom routes take a
+``FakeRequest`` (built from the library's own ``Request``) and answer a library ``Response``.
 """
 
+from ._fake_state import FakeState
+from ._http import FakeRequest, json_response, no_content, twilio_error
 from ._live import OPEN_INCIDENT, LiveClock, live_account
-from ._routes import (
-    CustomRoute,
-    InstanceRoute,
-    ListRoute,
-    SeenRequest,
-    json_response,
-    twilio_error,
-)
-from ._server import (
-    ALL_FAULTS,
-    FAKE_ACCOUNT_SID,
-    FAKE_AUTH_TOKEN,
-    FakeState,
-    FakeStats,
-    FakeTwilio,
-    FaultPlan,
-    create_app,
-)
+from ._routes import CustomRoute, InstanceRoute, ListRoute
+from ._server import FakeTwilio, create_app
+from ._state import ALL_FAULTS, FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, FakeStats, FaultPlan, SeenRequest
 from ._status_page import FakeStatusPage
 from ._store import Collection, Day, Match, Since, Until
+from ._transport import FakeTransport
 
 __all__ = [
     "ALL_FAULTS",
@@ -36,9 +27,11 @@ __all__ = [
     "Collection",
     "CustomRoute",
     "Day",
+    "FakeRequest",
     "FakeState",
     "FakeStats",
     "FakeStatusPage",
+    "FakeTransport",
     "FakeTwilio",
     "FaultPlan",
     "InstanceRoute",
@@ -51,5 +44,6 @@ __all__ = [
     "create_app",
     "json_response",
     "live_account",
+    "no_content",
     "twilio_error",
 ]

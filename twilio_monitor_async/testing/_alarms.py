@@ -12,17 +12,16 @@ from __future__ import annotations
 import random
 import re
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from aiohttp import web
 
+from ..sansio import Response
+from ._http import FakeRequest, no_content
 from ._routes import CustomRoute, ListRoute, json_response, serve_list
 from ._seed import iso, make_sid, spread
+from ._state import ServerState
 from ._store import Collection
-
-if TYPE_CHECKING:
-    from ._server import FakeState
 
 SIZES = {"alarms": 6}
 
@@ -41,7 +40,7 @@ _TIME_WINDOWS = ("FIVE_MINS", "FIFTEEN_MINS", "ONE_HOUR", "TWELVE_HOURS", "ONE_D
 _SEED_NAMES = ("Webhook failures", "Carrier blocks", "Any error", "Parse failures", "Warnings")
 
 
-def v2_error(status: int, code: int, message: str) -> web.Response:
+def v2_error(status: int, code: int, message: str) -> Response:
     """An error body in Monitor v2's shape (the spec's TwilioServiceErrorResponse)."""
     return json_response(
         {
@@ -56,7 +55,7 @@ def v2_error(status: int, code: int, message: str) -> web.Response:
     )
 
 
-def _tokens(state: FakeState) -> dict[str, str]:
+def _tokens(state: ServerState) -> dict[str, str]:
     tokens: dict[str, str] = state.extra.setdefault("alarms", {}).setdefault("tokens", {})
     return tokens
 
@@ -123,7 +122,7 @@ def _product(doc: dict[str, Any]) -> str:
     return "Multiple" if doc.get("queryType") != "ERROR_CODE" else "Voice"
 
 
-def make_alarm(state: FakeState, sid: str, doc: dict[str, Any], created: str) -> dict[str, Any]:
+def make_alarm(state: ServerState, sid: str, doc: dict[str, Any], created: str) -> dict[str, Any]:
     """The stored (and served) alarm: the config's keys plus the service's own fields."""
     alarm: dict[str, Any] = {key: doc[key] for key in _CONFIG_KEYS if key in doc}
     alarm.update(
@@ -137,14 +136,14 @@ def make_alarm(state: FakeState, sid: str, doc: dict[str, Any], created: str) ->
     return alarm
 
 
-async def _read_json(request: web.Request) -> tuple[Any, web.Response | None]:
+async def _read_json(request: FakeRequest) -> tuple[Any, Response | None]:
     try:
         return orjson.loads(await request.read()), None
     except orjson.JSONDecodeError:
         return None, v2_error(400, 20001, "The request body is not valid JSON")
 
 
-async def create_alarm(state: FakeState, request: web.Request) -> web.Response:
+async def create_alarm(state: ServerState, request: FakeRequest) -> Response:
     token = request.headers.get("Idempotency-Token")
     if not token:
         return v2_error(400, 20001, "Missing required header: Idempotency-Token")
@@ -166,21 +165,21 @@ async def create_alarm(state: FakeState, request: web.Request) -> web.Response:
     return json_response({"sid": sid}, status=201)
 
 
-def _existing(state: FakeState, request: web.Request) -> dict[str, Any] | None:
+def _existing(state: ServerState, request: FakeRequest) -> dict[str, Any] | None:
     sid = request.match_info["Sid"]
     return state.collections[_ASC].get(sid) if _SID.fullmatch(sid) else None
 
 
-def _not_found(request: web.Request) -> web.Response:
+def _not_found(request: FakeRequest) -> Response:
     return v2_error(404, 20404, f"The requested resource {request.path} was not found")
 
 
-async def fetch_alarm(state: FakeState, request: web.Request) -> web.Response:
+async def fetch_alarm(state: ServerState, request: FakeRequest) -> Response:
     alarm = _existing(state, request)
     return _not_found(request) if alarm is None else json_response(alarm)
 
 
-async def update_alarm(state: FakeState, request: web.Request) -> web.Response:
+async def update_alarm(state: ServerState, request: FakeRequest) -> Response:
     alarm = _existing(state, request)
     if alarm is None:
         return _not_found(request)
@@ -194,7 +193,7 @@ async def update_alarm(state: FakeState, request: web.Request) -> web.Response:
     return json_response({"sid": alarm["sid"]})
 
 
-async def set_status(state: FakeState, request: web.Request) -> web.Response:
+async def set_status(state: ServerState, request: FakeRequest) -> Response:
     alarm = _existing(state, request)
     if alarm is None:
         return _not_found(request)
@@ -206,18 +205,18 @@ async def set_status(state: FakeState, request: web.Request) -> web.Response:
     state.collections[_ASC].replace(
         {**alarm, "enabled": doc["enabled"], "dateUpdated": iso(state.now)}
     )
-    return web.Response(status=204)
+    return no_content()
 
 
-async def delete_alarm(state: FakeState, request: web.Request) -> web.Response:
+async def delete_alarm(state: ServerState, request: FakeRequest) -> Response:
     alarm = _existing(state, request)
     if alarm is None:
         return _not_found(request)
     state.collections[_ASC].remove(alarm["sid"])
-    return web.Response(status=204)
+    return no_content()
 
 
-async def list_alarms(state: FakeState, request: web.Request) -> web.Response:
+async def list_alarms(state: ServerState, request: FakeRequest) -> Response:
     order = request.query.get("SortOrder", "asc")
     if order not in ("asc", "desc"):
         return v2_error(400, 20001, "SortOrder must be asc or desc")
@@ -227,7 +226,7 @@ async def list_alarms(state: FakeState, request: web.Request) -> web.Response:
     return await serve_list(_LIST_DESC, state, request)
 
 
-def seed(state: FakeState, rng: random.Random, *, alarms: int) -> None:
+def seed(state: ServerState, rng: random.Random, *, alarms: int) -> None:
     state.extra.setdefault("alarms", {})["rng"] = rng
     records = []
     moments = sorted(spread(rng, state.now, timedelta(days=90)) for _ in range(alarms))

@@ -14,18 +14,17 @@ from __future__ import annotations
 import random
 import re
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
-from aiohttp import web
 from multidict import MultiDictProxy
 
+from ..sansio import Response
+from ._http import FakeRequest, no_content
 from ._routes import CustomRoute, InstanceRoute, ListRoute, json_response, serve_list, twilio_error
 from ._seed import iso, make_sid, spread
+from ._state import ServerState
 from ._store import Collection, Match, Record
-
-if TYPE_CHECKING:
-    from ._server import FakeState
 
 SIZES = {"event_types": 21, "sinks": 3, "subscriptions": 3}
 
@@ -54,21 +53,21 @@ _MIN_LATEST = {"Messaging.MessageStatus": 2}
 _SID_PATTERNS = {"DG": re.compile(r"DG[0-9a-fA-F]{32}"), "DF": re.compile(r"DF[0-9a-fA-F]{32}")}
 
 
-def _extra(state: FakeState) -> dict[str, Any]:
+def _extra(state: ServerState) -> dict[str, Any]:
     extra: dict[str, Any] = state.extra.setdefault("events_v1", {})
     return extra
 
 
-def _bad(message: str) -> web.Response:
+def _bad(message: str) -> Response:
     return twilio_error(400, 20001, message)
 
 
-def _not_found(request: web.Request) -> web.Response:
+def _not_found(request: FakeRequest) -> Response:
     return twilio_error(404, 20404, f"The requested resource {request.path} was not found")
 
 
 # -- records -------------------------------------------------------------------------------------
-def _sink_record(state: FakeState, sid: str, description: str, config: Any, kind: str) -> Record:
+def _sink_record(state: ServerState, sid: str, description: str, config: Any, kind: str) -> Record:
     now = iso(state.now)
     return {
         "date_created": now,
@@ -86,7 +85,7 @@ def _sink_record(state: FakeState, sid: str, description: str, config: Any, kind
     }
 
 
-def _subscription_record(state: FakeState, sid: str, description: str, sink_sid: str) -> Record:
+def _subscription_record(state: ServerState, sid: str, description: str, sink_sid: str) -> Record:
     now = iso(state.now)
     return {
         "account_sid": state.account_sid,
@@ -100,7 +99,9 @@ def _subscription_record(state: FakeState, sid: str, description: str, sink_sid:
     }
 
 
-def _subscribed_record(state: FakeState, subscription_sid: str, kind: str, version: int) -> Record:
+def _subscribed_record(
+    state: ServerState, subscription_sid: str, kind: str, version: int
+) -> Record:
     return {
         "account_sid": state.account_sid,
         "type": kind,
@@ -110,7 +111,7 @@ def _subscribed_record(state: FakeState, subscription_sid: str, kind: str, versi
     }
 
 
-def _latest_version(state: FakeState, event_type: str) -> int | None:
+def _latest_version(state: ServerState, event_type: str) -> int | None:
     record = state.collections["event_types"].get(event_type)
     if record is None:
         return None
@@ -118,7 +119,7 @@ def _latest_version(state: FakeState, event_type: str) -> int | None:
     return None if schema is None else int(schema["latest_version"])
 
 
-def _version_exists(state: FakeState, event_type: str, version: int) -> bool:
+def _version_exists(state: ServerState, event_type: str, version: int) -> bool:
     record = state.collections["event_types"].get(event_type)
     if record is None:
         return False
@@ -126,24 +127,24 @@ def _version_exists(state: FakeState, event_type: str, version: int) -> bool:
     return url in state.collections["schema_versions"]
 
 
-def _new_sid(state: FakeState, prefix: str) -> str:
+def _new_sid(state: ServerState, prefix: str) -> str:
     rng: random.Random = _extra(state).setdefault("rng", random.Random(1))
     return make_sid(rng, prefix)
 
 
 # -- handlers ------------------------------------------------------------------------------------
-def _sid_in_path(request: web.Request, name: str, prefix: str) -> str | None:
+def _sid_in_path(request: FakeRequest, name: str, prefix: str) -> str | None:
     value = request.match_info[name]
     return value if _SID_PATTERNS[prefix].fullmatch(value) else None
 
 
-async def fetch_schema_version(state: FakeState, request: web.Request) -> web.Response:
+async def fetch_schema_version(state: ServerState, request: FakeRequest) -> Response:
     url = f"{HOST}/v1/Schemas/{request.match_info['Id']}/Versions/{request.match_info['Version']}"
     record = state.collections["schema_versions"].get(url)
     return _not_found(request) if record is None else json_response(record)
 
 
-async def create_sink(state: FakeState, request: web.Request) -> web.Response:
+async def create_sink(state: ServerState, request: FakeRequest) -> Response:
     body = await request.post()
     description = body.get("Description")
     kind = body.get("SinkType")
@@ -165,12 +166,12 @@ async def create_sink(state: FakeState, request: web.Request) -> web.Response:
     return json_response(record, status=201)
 
 
-def _sink(state: FakeState, request: web.Request) -> Record | None:
+def _sink(state: ServerState, request: FakeRequest) -> Record | None:
     sid = _sid_in_path(request, "Sid", "DG")
     return None if sid is None else state.collections["sinks"].get(sid)
 
 
-async def update_sink(state: FakeState, request: web.Request) -> web.Response:
+async def update_sink(state: ServerState, request: FakeRequest) -> Response:
     sink = _sink(state, request)
     if sink is None:
         return _not_found(request)
@@ -182,17 +183,17 @@ async def update_sink(state: FakeState, request: web.Request) -> web.Response:
     return json_response(updated)
 
 
-async def delete_sink(state: FakeState, request: web.Request) -> web.Response:
+async def delete_sink(state: ServerState, request: FakeRequest) -> Response:
     sink = _sink(state, request)
     if sink is None:
         return _not_found(request)
     if any(s["sink_sid"] == sink["sid"] for s in state.collections["subscriptions"]):
         return _bad("The Sink is used by a Subscription; delete the Subscription first")
     state.collections["sinks"].remove(sink["sid"])
-    return web.Response(status=204)
+    return no_content()
 
 
-async def test_sink(state: FakeState, request: web.Request) -> web.Response:
+async def test_sink(state: ServerState, request: FakeRequest) -> Response:
     sink = _sink(state, request)
     if sink is None:
         return _not_found(request)
@@ -203,7 +204,7 @@ async def test_sink(state: FakeState, request: web.Request) -> web.Response:
     return json_response({"result": "submitted"}, status=201)
 
 
-async def validate_sink(state: FakeState, request: web.Request) -> web.Response:
+async def validate_sink(state: ServerState, request: FakeRequest) -> Response:
     sink = _sink(state, request)
     if sink is None:
         return _not_found(request)
@@ -218,7 +219,7 @@ async def validate_sink(state: FakeState, request: web.Request) -> web.Response:
 
 
 def _parse_types(
-    state: FakeState, body: MultiDictProxy[str | bytes | Any]
+    state: ServerState, body: MultiDictProxy[str]
 ) -> tuple[list[tuple[str, int]], str | None]:
     wanted: list[tuple[str, int]] = []
     for raw in body.getall("Types", []):
@@ -240,7 +241,7 @@ def _parse_types(
     return wanted, None
 
 
-async def create_subscription(state: FakeState, request: web.Request) -> web.Response:
+async def create_subscription(state: ServerState, request: FakeRequest) -> Response:
     body = await request.post()
     description = body.get("Description")
     sink_sid = body.get("SinkSid")
@@ -263,12 +264,12 @@ async def create_subscription(state: FakeState, request: web.Request) -> web.Res
     return json_response(record, status=201)
 
 
-def _subscription(state: FakeState, request: web.Request, name: str = "Sid") -> Record | None:
+def _subscription(state: ServerState, request: FakeRequest, name: str = "Sid") -> Record | None:
     sid = _sid_in_path(request, name, "DF")
     return None if sid is None else state.collections["subscriptions"].get(sid)
 
 
-async def update_subscription(state: FakeState, request: web.Request) -> web.Response:
+async def update_subscription(state: ServerState, request: FakeRequest) -> Response:
     subscription = _subscription(state, request)
     if subscription is None:
         return _not_found(request)
@@ -281,7 +282,7 @@ async def update_subscription(state: FakeState, request: web.Request) -> web.Res
     return json_response(updated)
 
 
-async def delete_subscription(state: FakeState, request: web.Request) -> web.Response:
+async def delete_subscription(state: ServerState, request: FakeRequest) -> Response:
     subscription = _subscription(state, request)
     if subscription is None:
         return _not_found(request)
@@ -289,14 +290,14 @@ async def delete_subscription(state: FakeState, request: web.Request) -> web.Res
     for record in [r for r in subscribed if r["subscription_sid"] == subscription["sid"]]:
         subscribed.remove(record["url"])
     state.collections["subscriptions"].remove(subscription["sid"])
-    return web.Response(status=204)
+    return no_content()
 
 
 def _subscribed_url(subscription_sid: str, kind: str) -> str:
     return f"{HOST}/v1/Subscriptions/{subscription_sid}/SubscribedEvents/{kind}"
 
 
-async def create_subscribed_event(state: FakeState, request: web.Request) -> web.Response:
+async def create_subscribed_event(state: ServerState, request: FakeRequest) -> Response:
     subscription = _subscription(state, request, "SubscriptionSid")
     if subscription is None:
         return _not_found(request)
@@ -319,7 +320,7 @@ async def create_subscribed_event(state: FakeState, request: web.Request) -> web
     return json_response(record, status=201)
 
 
-def _subscribed(state: FakeState, request: web.Request) -> Record | None:
+def _subscribed(state: ServerState, request: FakeRequest) -> Record | None:
     subscription = _subscription(state, request, "SubscriptionSid")
     if subscription is None:
         return None
@@ -327,12 +328,12 @@ def _subscribed(state: FakeState, request: web.Request) -> Record | None:
     return state.collections["subscribed_events"].get(url)
 
 
-async def fetch_subscribed_event(state: FakeState, request: web.Request) -> web.Response:
+async def fetch_subscribed_event(state: ServerState, request: FakeRequest) -> Response:
     record = _subscribed(state, request)
     return _not_found(request) if record is None else json_response(record)
 
 
-async def update_subscribed_event(state: FakeState, request: web.Request) -> web.Response:
+async def update_subscribed_event(state: ServerState, request: FakeRequest) -> Response:
     record = _subscribed(state, request)
     if record is None:
         return _not_found(request)
@@ -346,59 +347,56 @@ async def update_subscribed_event(state: FakeState, request: web.Request) -> web
     return json_response(updated)
 
 
-async def delete_subscribed_event(state: FakeState, request: web.Request) -> web.Response:
+async def delete_subscribed_event(state: ServerState, request: FakeRequest) -> Response:
     record = _subscribed(state, request)
     if record is None:
         return _not_found(request)
     state.collections["subscribed_events"].remove(record["url"])
-    return web.Response(status=204)
+    return no_content()
 
 
 _VERSIONS = ListRoute(
     "/v1/Schemas/{Id}/Versions",
     "schema_versions",
     "schema_versions",
-    scope=lambda r: _versions_scope(r),
+    scope=lambda s, r: _versions_scope(s, r),
 )
 _SUBSCRIBED = ListRoute(
     "/v1/Subscriptions/{SubscriptionSid}/SubscribedEvents",
     "subscribed_events",
     "types",
-    scope=lambda r: _subscribed_scope(r),
+    scope=lambda s, r: _subscribed_scope(s, r),
 )
 
 
-async def list_schema_versions(state: FakeState, request: web.Request) -> web.Response:
+async def list_schema_versions(state: ServerState, request: FakeRequest) -> Response:
     # A list under a parent that does not exist is a 404, not an empty page.
     if request.match_info["Id"] not in state.collections["schemas"]:
         return _not_found(request)
     return await serve_list(_VERSIONS, state, request)
 
 
-async def list_subscribed_events(state: FakeState, request: web.Request) -> web.Response:
+async def list_subscribed_events(state: ServerState, request: FakeRequest) -> Response:
     if _subscription(state, request, "SubscriptionSid") is None:
         return _not_found(request)
     return await serve_list(_SUBSCRIBED, state, request)
 
 
 # -- scopes --------------------------------------------------------------------------------------
-def _versions_scope(request: web.Request) -> Any:
+def _versions_scope(state: ServerState, request: FakeRequest) -> Any:
     schema_id = request.match_info["Id"]
     return lambda record: record["id"] == schema_id
 
 
-def _subscribed_scope(request: web.Request) -> Any:
+def _subscribed_scope(state: ServerState, request: FakeRequest) -> Any:
     subscription_sid = request.match_info["SubscriptionSid"]
     return lambda record: record["subscription_sid"] == subscription_sid
 
 
-def _sinks_in_use_scope(request: web.Request) -> Any:
+def _sinks_in_use_scope(state: ServerState, request: FakeRequest) -> Any:
     raw = request.query.get("InUse")
     if raw is None:
         return None
-    from ._server import STATE_KEY
-
-    state: FakeState = request.app[STATE_KEY]
     used = {s["sink_sid"] for s in state.collections["subscriptions"]}
     wanted = raw.lower() == "true"
     return lambda record: (record["sid"] in used) == wanted
@@ -406,7 +404,7 @@ def _sinks_in_use_scope(request: web.Request) -> Any:
 
 # -- seed ----------------------------------------------------------------------------------------
 def seed(
-    state: FakeState, rng: random.Random, *, event_types: int, sinks: int, subscriptions: int
+    state: ServerState, rng: random.Random, *, event_types: int, sinks: int, subscriptions: int
 ) -> None:
     _extra(state)["rng"] = rng
     names = [

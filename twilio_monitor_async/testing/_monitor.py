@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._routes import InstanceRoute, ListRoute
 from ._seed import iso, make_sid, random_ip, spread
+from ._state import ServerState
 from ._store import Collection, Match, Since, Until
-
-if TYPE_CHECKING:
-    from ._server import FakeState
 
 SIZES = {"alerts": 500, "events": 200}
 
@@ -50,7 +48,7 @@ EVENT_KINDS: tuple[tuple[str, str, str], ...] = (
 _ALERT_DETAIL = ("request_variables", "request_headers", "response_body", "response_headers")
 
 
-def make_alert(rng: random.Random, state: FakeState, **fields: Any) -> dict[str, Any]:
+def make_alert(rng: random.Random, state: ServerState, **fields: Any) -> dict[str, Any]:
     """One alert in the full (instance) view; ``fields`` override the generated values."""
     code, level, text, product = rng.choice(ALERT_KINDS)
     generated = spread(rng, state.now, timedelta(days=30))
@@ -103,7 +101,7 @@ ODD_ALERTS: dict[str, dict[str, Any]] = {
 }
 
 
-def make_event(rng: random.Random, state: FakeState, **fields: Any) -> dict[str, Any]:
+def make_event(rng: random.Random, state: ServerState, **fields: Any) -> dict[str, Any]:
     event_type, resource_type, prefix = rng.choice(EVENT_KINDS)
     sid = make_sid(rng, "AE")
     source = rng.choice(("api", "web", "twilio"))
@@ -144,7 +142,7 @@ def _alert_list_view(alert: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in alert.items() if k not in _ALERT_DETAIL}
 
 
-def seed(state: FakeState, rng: random.Random, *, alerts: int, events: int) -> None:
+def seed(state: ServerState, rng: random.Random, *, alerts: int, events: int) -> None:
     state.collections["alerts"] = Collection(
         (make_alert(rng, state) for _ in range(alerts)),
         order_field="date_generated",

@@ -11,17 +11,14 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from aiohttp import web
-
+from ._http import FakeRequest
 from ._routes import InstanceRoute, ListRoute
 from ._seed import iso, make_sid, spread
+from ._state import ServerState
 from ._store import Collection, Day, Filter, Match, Record
-
-if TYPE_CHECKING:
-    from ._server import FakeState
 
 __all__ = ["make_notification", "rfc2822"]
 
@@ -49,7 +46,7 @@ def rfc2822(moment: datetime) -> str:
 
 
 def make_notification(
-    rng: random.Random, state: FakeState, *, call_sid: str | None = None, **fields: Any
+    rng: random.Random, state: ServerState, *, call_sid: str | None = None, **fields: Any
 ) -> Record:
     """One notification in the full (instance) view; ``fields`` override generated values.
 
@@ -97,7 +94,7 @@ def _order_key(record: Record) -> str:
     return iso(parsedate_to_datetime(record["message_date"]))
 
 
-def seed(state: FakeState, rng: random.Random, *, notifications: int) -> None:
+def seed(state: ServerState, rng: random.Random, *, notifications: int) -> None:
     calls = [make_sid(rng, "CA") for _ in range(max(1, notifications // 20))]
     records = (
         make_notification(rng, state, call_sid=rng.choice(calls) if rng.random() < 0.7 else None)
@@ -108,7 +105,7 @@ def seed(state: FakeState, rng: random.Random, *, notifications: int) -> None:
     )
 
 
-def _in_account(request: web.Request) -> Callable[[Record], bool]:
+def _in_account(state: ServerState, request: FakeRequest) -> Callable[[Record], bool]:
     account = request.match_info["AccountSid"]
     call = request.match_info.get("CallSid")
     if call is None:

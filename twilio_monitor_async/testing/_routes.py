@@ -12,21 +12,25 @@ import asyncio
 import base64
 import binascii
 import functools
-from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+import re
+import urllib.parse
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Literal
 from urllib.parse import urlencode
 
 import orjson
-from aiohttp import web
-from attrs import field, frozen
+from attrs import evolve, field, frozen
+from multidict import CIMultiDict
 
+from ..sansio import Request, Response
+from ._http import FakeRequest, json_response, twilio_error
+from ._state import FaultPlan, SeenRequest, ServerState
 from ._store import Filter, Record
-
-if TYPE_CHECKING:
-    from ._server import FakeState, FaultPlan
 
 __all__ = [
     "CustomRoute",
+    "Dropped",
+    "FakeApp",
     "InstanceRoute",
     "ListRoute",
     "SeenRequest",
@@ -34,20 +38,11 @@ __all__ = [
     "twilio_error",
 ]
 
-Handler = Callable[["FakeState", web.Request], Awaitable[web.StreamResponse]]
-Scope = Callable[[web.Request], Callable[[Record], bool] | None]
+Handler = Callable[[ServerState, FakeRequest], Awaitable[Response]]
+Scope = Callable[[ServerState, FakeRequest], Callable[[Record], bool] | None]
 
 _PAGING_PARAMS = frozenset({"PageSize", "Page", "PageToken"})
 _JSON = "application/json"
-
-
-@frozen
-class SeenRequest:
-    """One request as the fake received it (for tests that check what a client sent)."""
-
-    method: str
-    path_qs: str
-    headers: Mapping[str, str] = field(repr=False)
 
 
 @frozen
@@ -82,7 +77,11 @@ class InstanceRoute:
 
 @frozen
 class CustomRoute:
-    """Any other operation: ``handler(state, request)`` behind the same auth/fault gate."""
+    """Any other operation: ``handler(state, request)`` behind the same auth/fault gate.
+
+    ``request`` is a ``FakeRequest``; the handler answers a library ``Response`` (see
+    ``json_response``, ``twilio_error``, ``no_content``).
+    """
 
     method: str
     path: str
@@ -93,43 +92,20 @@ class CustomRoute:
 FakeRoute = ListRoute | InstanceRoute | CustomRoute
 
 
-def json_response(
-    doc: Any, status: int = 200, headers: Mapping[str, str] | None = None
-) -> web.Response:
-    return web.Response(body=orjson.dumps(doc), status=status, content_type=_JSON, headers=headers)
-
-
-def twilio_error(status: int, code: int, message: str) -> web.Response:
-    """An error body shaped like Twilio's: code, message, more_info, status."""
-    return json_response(
-        {
-            "code": code,
-            "message": message,
-            "more_info": f"https://www.twilio.com/docs/errors/{code}",
-            "status": status,
-        },
-        status=status,
-    )
-
-
-def _bad_parameter(message: str) -> web.Response:
+def _bad_parameter(message: str) -> Response:
     return twilio_error(400, 20001, message)
 
 
-def _not_found(request: web.Request) -> web.Response:
+def _not_found(request: FakeRequest) -> Response:
     return twilio_error(404, 20404, f"The requested resource {request.path} was not found")
 
 
-def _origin(request: web.Request) -> str:
-    return f"{request.scheme}://{request.host}"
-
-
-def _link(request: web.Request, query: list[tuple[str, str]], *, absolute: bool) -> str:
+def _link(request: FakeRequest, query: list[tuple[str, str]], *, absolute: bool) -> str:
     path = request.path + "?" + urlencode(query)
-    return _origin(request) + path if absolute else path
+    return request.origin + path if absolute else path
 
 
-async def serve_list(route: ListRoute, state: FakeState, request: web.Request) -> web.Response:
+async def serve_list(route: ListRoute, state: ServerState, request: FakeRequest) -> Response:
     collection = state.collections[route.collection]
     query = request.query
     try:
@@ -142,7 +118,7 @@ async def serve_list(route: ListRoute, state: FakeState, request: web.Request) -
     if page < 0:
         return _bad_parameter("Page must not be negative")
     values = {wire: query[wire] for wire in route.filters if wire in query}
-    scope = route.scope(request) if route.scope else None
+    scope = route.scope(state, request) if route.scope else None
     token = query.get("PageToken")
     start, skip = 0, page * page_size
     if token is not None:
@@ -214,21 +190,21 @@ async def serve_list(route: ListRoute, state: FakeState, request: web.Request) -
             "page": page,
         }
         body = orjson.dumps(envelope)[:-1] + b',"' + route.key.encode() + b'":' + records + b"}"
-    return web.Response(body=body, content_type=_JSON)
+    return Response(200, CIMultiDict({"Content-Type": _JSON}), body, "")
 
 
 async def serve_instance(
-    route: InstanceRoute, state: FakeState, request: web.Request
-) -> web.Response:
+    route: InstanceRoute, state: ServerState, request: FakeRequest
+) -> Response:
     collection = state.collections[route.collection]
     record = collection.get(request.match_info[route.id_param])
-    scope = route.scope(request) if route.scope else None
+    scope = route.scope(state, request) if route.scope else None
     if record is None or (scope is not None and not scope(record)):
         return _not_found(request)
     return json_response(record)
 
 
-def _authorized(state: FakeState, request: web.Request) -> bool:
+def _authorized(state: ServerState, request: FakeRequest) -> bool:
     header = request.headers.get("Authorization", "")
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":
@@ -240,57 +216,112 @@ def _authorized(state: FakeState, request: web.Request) -> bool:
     return state.credentials.get(user) == password
 
 
-def wrap(
-    route: FakeRoute, state: FakeState
-) -> tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]:
-    """The route's method, path and its handler behind the fake's common gate."""
-    inner: Handler
-    if isinstance(route, ListRoute):
-        method, inner = "GET", functools.partial(serve_list, route)
-    elif isinstance(route, InstanceRoute):
-        method, inner = "GET", functools.partial(serve_instance, route)
-    else:
-        method, inner = route.method, route.handler
+@frozen
+class Dropped:
+    """The ``drop`` fault: the response promised ``response.body`` but only ``sent`` went out
+    before the connection was closed. Each server shape plays it out its own way."""
 
-    async def handle(request: web.Request) -> web.StreamResponse:
+    response: Response
+    sent: bytes
+
+
+#: What the fake answers: a response, or a connection dropped half-way through one.
+Served = Response | Dropped
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    """``/v1/Alerts/{Sid}`` as a regex with a named group per ``{name}``."""
+    parts = re.split(r"\{(\w+)\}", path)
+    regex = "".join(
+        re.escape(part) if index % 2 == 0 else f"(?P<{part}>[^{{}}/]+)"
+        for index, part in enumerate(parts)
+    )
+    return re.compile(regex + "$")
+
+
+class FakeApp:
+    """Every route of the fake behind one gate: routing, counting, latency, faults, auth.
+
+    ``handle`` takes the library's own ``Request`` and answers the library's ``Response`` (or
+    ``Dropped``): the aiohttp server and the in-process ``FakeTransport`` both call it.
+    """
+
+    def __init__(self, state: ServerState, routes: Iterable[FakeRoute]) -> None:
+        self.state = state
+        self._routes: list[tuple[str, re.Pattern[str], FakeRoute, Handler]] = []
+        for route in routes:
+            method, handler = _handler_of(route)
+            self._routes.append((method, _pattern(route.path), route, handler))
+
+    def _match(self, method: str, path: str) -> tuple[FakeRoute, Handler, dict[str, str]] | int:
+        allowed = False
+        for route_method, pattern, route, handler in self._routes:
+            found = pattern.match(path)
+            if found is None:
+                continue
+            if route_method == method:
+                values = {k: urllib.parse.unquote(v) for k, v in found.groupdict().items()}
+                return route, handler, values
+            allowed = True
+        return 405 if allowed else 404
+
+    async def handle(self, request: Request) -> Served:
+        state = self.state
         stats = state.stats
+        incoming = FakeRequest(request)
         stats.requests += 1
-        stats.recent.append(SeenRequest(request.method, request.path_qs, dict(request.headers)))
+        stats.recent.append(SeenRequest(request.method, incoming.path_qs, dict(incoming.headers)))
         stats.in_flight += 1
         stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
         stats.peak_connections = max(stats.peak_connections, state.open_connections())
         try:
-            plan = state.faults
-            if plan.latency:
-                await asyncio.sleep(plan.latency)
-            fault = plan.roll()
-            if fault is not None:
-                stats.faults[fault] += 1
-            response: web.StreamResponse | None = await _before_handler(fault, plan, request)
-            if response is None:
-                if route.auth and not _authorized(state, request):
-                    stats.auth_failures += 1
-                    response = twilio_error(401, 20003, "Authenticate")
-                else:
-                    response = await inner(state, request)
-                response = await _after_handler(fault, request, response)
-            stats.responses[response.status] += 1
-            return response
+            served = await self._serve(request, incoming)
+            stats.responses[served.status if isinstance(served, Response) else 0] += 1
+            return served
         finally:
             stats.in_flight -= 1
 
-    return method, route.path, handle
+    async def _serve(self, request: Request, incoming: FakeRequest) -> Served:
+        state = self.state
+        matched = self._match(request.method, incoming.path)
+        if isinstance(matched, int):
+            text = "404: Not Found" if matched == 404 else "405: Method Not Allowed"
+            return Response(matched, CIMultiDict({"Content-Type": "text/plain"}), text.encode(), "")
+        route, inner, match_info = matched
+        incoming = FakeRequest(request, match_info)
+        plan = state.faults
+        if plan.latency:
+            await asyncio.sleep(plan.latency)
+        fault = plan.roll()
+        if fault is not None:
+            state.stats.faults[fault] += 1
+        response = await _before_handler(fault, plan)
+        if response is None:
+            if route.auth and not _authorized(state, incoming):
+                state.stats.auth_failures += 1
+                response = twilio_error(401, 20003, "Authenticate")
+            else:
+                response = await inner(state, incoming)
+            return _after_handler(fault, response)
+        return response
 
 
-async def _before_handler(
-    fault: str | None, plan: FaultPlan, request: web.Request
-) -> web.Response | None:
+def _handler_of(route: FakeRoute) -> tuple[str, Handler]:
+    if isinstance(route, ListRoute):
+        return "GET", functools.partial(serve_list, route)
+    if isinstance(route, InstanceRoute):
+        return "GET", functools.partial(serve_instance, route)
+    return route.method, route.handler
+
+
+async def _before_handler(fault: str | None, plan: FaultPlan) -> Response | None:
     if fault is None:
         return None
     if fault == "429":
         response = twilio_error(429, 20429, "Too Many Requests")
-        response.headers["Retry-After"] = f"{plan.retry_after:g}"
-        return response
+        headers = CIMultiDict(response.headers)
+        headers["Retry-After"] = f"{plan.retry_after:g}"
+        return evolve(response, headers=headers)
     if fault in ("500", "502", "503", "504"):
         return twilio_error(int(fault), 20500, "Internal Server Error (injected by the fake)")
     if fault == "slow":
@@ -298,20 +329,10 @@ async def _before_handler(
     return None
 
 
-async def _after_handler(
-    fault: str | None, request: web.Request, response: web.StreamResponse
-) -> web.StreamResponse:
-    if fault not in ("drop", "truncate") or not isinstance(response, web.Response):
+def _after_handler(fault: str | None, response: Response) -> Served:
+    if fault not in ("drop", "truncate"):
         return response
-    body = response.body if isinstance(response.body, bytes) else b""
-    cut = body[: max(1, len(body) // 2)]
+    cut = response.body[: max(1, len(response.body) // 2)]
     if fault == "truncate":  # a complete HTTP message whose JSON stops half-way
-        return web.Response(body=cut, status=response.status, content_type=_JSON)
-    # drop: promise the whole body, send half of it, then hang up
-    stream = web.StreamResponse(status=response.status, headers={"Content-Type": _JSON})
-    stream.content_length = len(body) + 1
-    await stream.prepare(request)
-    await stream.write(cut)
-    if request.transport is not None:
-        request.transport.close()
-    return stream
+        return Response(response.status, CIMultiDict({"Content-Type": _JSON}), cut, "")
+    return Dropped(response, cut)  # promise the whole body, send half of it, then hang up

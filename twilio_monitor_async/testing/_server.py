@@ -1,32 +1,39 @@
-"""The fake Twilio server: state, fault plan, statistics, the aiohttp app and its lifecycle.
+"""The fake Twilio server over HTTP: the aiohttp app and ``FakeTwilio``, its lifecycle.
 
 One server answers every domain (Monitor, Events, Api 2010, status page): their paths do not
-collide, so ``FakeTwilio.base_urls`` points all of them at the same loopback address. Each API
-contributes a module with a ``ROUTES`` list of declarations and a ``seed`` function; adding an
-API to the fake is adding it to ``_API_MODULES``.
+collide, so ``FakeTwilio.base_urls`` points all of them at the same loopback address. The app
+has one catch-all route: it turns what aiohttp received into the library's own ``Request`` and
+hands it to ``FakeApp``, the same gate and handlers ``FakeTransport`` serves in-process.
 """
 
 from __future__ import annotations
 
-import random
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timezone
-from types import ModuleType, TracebackType
+from collections.abc import Mapping
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from attrs import define, field
 
-from . import _alarms, _events_v1, _monitor, _notifications, _seed, _status_page
-from ._routes import SeenRequest, wrap
-from ._store import Collection
+from ..sansio import Request, Response
+from ._fake_state import ROUTES, FakeState
+from ._routes import FakeApp
+from ._state import (
+    ALL_FAULTS,
+    DEFAULT_NOW,
+    FAKE_ACCOUNT_SID,
+    FAKE_AUTH_TOKEN,
+    FakeStats,
+    FaultPlan,
+    SeenRequest,
+    ServerState,
+)
 
 if TYPE_CHECKING:
     from ..client import TwilioMonitorClient
 
 __all__ = [
     "ALL_FAULTS",
+    "DEFAULT_NOW",
     "FAKE_ACCOUNT_SID",
     "FAKE_AUTH_TOKEN",
     "STATE_KEY",
@@ -38,165 +45,43 @@ __all__ = [
     "create_app",
 ]
 
-#: The fake's own account and token: not secrets, but tests still check they never leak.
-FAKE_ACCOUNT_SID = "AC" + "fa4e" * 8
-FAKE_AUTH_TOKEN = "fake-auth-token-5f2b9c81d7"
-#: A fixed "now" so that seeded data (and every test on it) is the same on every run.
-DEFAULT_NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=timezone.utc)
-ALL_FAULTS = ("429", "500", "502", "503", "504", "drop", "truncate", "slow")
-
-_API_MODULES: tuple[ModuleType, ...] = (
-    _monitor,
-    _alarms,
-    _events_v1,
-    _notifications,
-    _status_page,
-)
-
-
-@define
-class FaultPlan:
-    """What goes wrong, and how often. Mutable: a test may raise ``rate`` mid-run.
-
-    rate: share of API requests that get a fault, 0..1, drawn from ``kinds`` uniformly.
-    retry_after: the Retry-After (seconds) sent with injected 429s.
-    slow_seconds: how long a ``slow`` response is held (make it longer than the client timeout).
-    latency: seconds added to every API response (benchmarks of latency-bound work).
-    """
-
-    rate: float = 0.0
-    kinds: tuple[str, ...] = ALL_FAULTS
-    retry_after: float = 0.02
-    slow_seconds: float = 1.0
-    latency: float = 0.0
-    seed: int = 0
-    _rng: random.Random = field(init=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        unknown = set(self.kinds) - set(ALL_FAULTS)
-        if unknown:
-            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {ALL_FAULTS}")
-        if not 0.0 <= self.rate <= 1.0:
-            raise ValueError("rate must be between 0 and 1")
-        self._rng = random.Random(self.seed)
-
-    def roll(self) -> str | None:
-        if self.rate <= 0 or not self.kinds:
-            return None
-        if self._rng.random() >= self.rate:
-            return None
-        return self._rng.choice(self.kinds)
-
-
-@define
-class FakeStats:
-    """What the fake saw: requests, statuses, faults, and the concurrency it was under.
-
-    ``recent`` keeps the last 1000 requests (method, path with query, headers).
-    """
-
-    requests: int = 0
-    responses: Counter[int] = field(factory=Counter)
-    faults: Counter[str] = field(factory=Counter)
-    auth_failures: int = 0
-    in_flight: int = 0
-    max_in_flight: int = 0
-    peak_connections: int = 0
-    recent: deque[SeenRequest] = field(factory=lambda: deque(maxlen=1000), repr=False)
-
-    def reset(self) -> None:
-        self.requests = self.auth_failures = self.max_in_flight = self.peak_connections = 0
-        self.responses.clear()
-        self.faults.clear()
-        self.recent.clear()
-
-
-@define
-class FakeState:
-    """Everything the fake serves. Tests read and change it directly (add an alert, ...)."""
-
-    account_sid: str = FAKE_ACCOUNT_SID
-    auth_token: str = FAKE_AUTH_TOKEN
-    now: datetime = DEFAULT_NOW
-    collections: dict[str, Collection] = field(factory=dict)
-    #: username -> password accepted by Basic auth (the account's token, plus any API keys).
-    credentials: dict[str, str] = field(factory=dict)
-    faults: FaultPlan = field(factory=FaultPlan)
-    stats: FakeStats = field(factory=FakeStats)
-    #: Per-API extra state (idempotency tokens, status page, ...), by API module name.
-    extra: dict[str, Any] = field(factory=dict)
-    open_connections: Callable[[], int] = field(default=lambda: 0, repr=False)
-    #: Randomness for records added after seeding (seeded too, so tests stay repeatable).
-    rng: random.Random = field(factory=lambda: random.Random(0), repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        self.credentials.setdefault(self.account_sid, self.auth_token)
-
-    @classmethod
-    def seeded(
-        cls, *, seed: int = 0, now: datetime = DEFAULT_NOW, sizes: Mapping[str, int] | None = None
-    ) -> FakeState:
-        """A state with deterministic data; ``sizes`` sets record counts (``{"alerts": 10_000}``)."""
-        state = cls(now=now)
-        sizes = sizes or {}
-        known = {name for module in _API_MODULES for name in module.SIZES}
-        unknown = set(sizes) - known
-        if unknown:
-            raise TypeError(f"unknown sizes {sorted(unknown)}; known: {sorted(known)}")
-        for module in _API_MODULES:
-            wanted = {name: sizes.get(name, default) for name, default in module.SIZES.items()}
-            module.seed(state, random.Random(f"{seed}:{module.__name__}"), **wanted)
-        return state
-
-    def collection(self, name: str) -> Collection:
-        return self.collections[name]
-
-    @property
-    def status_page(self) -> _status_page.FakeStatusPage:
-        """The fake status page's state (components, incidents, ...): change it to simulate an
-        outage."""
-        page: _status_page.FakeStatusPage = self.extra["status_page"]
-        return page
-
-    def add_alert(self, **fields: Any) -> dict[str, Any]:
-        """Add a generated alert as if it just arrived (generated at the fake's ``now``, unless
-        ``fields`` say otherwise; ``fields`` override any value)."""
-        now = _seed.iso(self.now)
-        fields = {"date_generated": now, "date_created": now, "date_updated": now, **fields}
-        return self.collections["alerts"].add(_monitor.make_alert(self.rng, self, **fields))
-
-    def add_odd_alert(self, oddity: str, **fields: Any) -> dict[str, Any]:
-        """Add an alert shaped like the odd ones real servers send, to test code against them.
-
-        ``oddity`` is ``"blank_dates"`` (every date ``""`` or blank), ``"future_date"`` (dated
-        2099: a server clock gone wrong) or ``"undecodable"`` (optional fields holding values
-        no decoder can read: an object for the error code, a list for ``more_info``, a date
-        that is not one). ``fields`` override any value, as in ``add_alert``.
-        """
-        odd = _monitor.ODD_ALERTS.get(oddity)
-        if odd is None:
-            raise ValueError(f"unknown oddity {oddity!r}; known: {sorted(_monitor.ODD_ALERTS)}")
-        return self.add_alert(**{**odd, **fields})
-
-    def add_event(self, **fields: Any) -> dict[str, Any]:
-        """Add a generated audit event dated at the fake's ``now`` (``fields`` override any
-        value)."""
-        fields = {"event_date": _seed.iso(self.now), **fields}
-        return self.collections["events"].add(_monitor.make_event(self.rng, self, **fields))
-
 
 #: Where the app keeps its FakeState (``app[STATE_KEY]``).
-STATE_KEY = web.AppKey("state", FakeState)
+STATE_KEY = web.AppKey("state", ServerState)
 
 
-def create_app(state: FakeState) -> web.Application:
+async def _incoming(request: web.Request) -> Request:
+    """The library's own Request for what aiohttp received (the handlers take nothing else)."""
+    return Request(
+        method=request.method,
+        url=str(request.url.with_query(None)),
+        params=tuple(request.query.items()),
+        headers=tuple(request.headers.items()),
+        body=await request.read() if request.body_exists else None,
+    )
+
+
+def create_app(state: ServerState) -> web.Application:
     """The aiohttp application serving ``state``; mount it anywhere, or use FakeTwilio."""
     app = web.Application()
     app[STATE_KEY] = state
-    routes: Iterable[Any] = [route for module in _API_MODULES for route in module.ROUTES]
-    for route in routes:
-        method, path, handler = wrap(route, state)
-        app.router.add_route(method, path, handler)
+    fake = FakeApp(state, ROUTES)
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        served = await fake.handle(await _incoming(request))
+        if isinstance(served, Response):
+            return web.Response(body=served.body, status=served.status, headers=served.headers)
+        # drop: promise the whole body, send part of it, then hang up
+        promised = served.response
+        stream = web.StreamResponse(status=promised.status, headers=promised.headers)
+        stream.content_length = len(promised.body) + 1
+        await stream.prepare(request)
+        await stream.write(served.sent)
+        if request.transport is not None:
+            request.transport.close()
+        return stream
+
+    app.router.add_route("*", "/{path:.*}", handle)
     return app
 
 

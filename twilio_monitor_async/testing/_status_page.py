@@ -18,14 +18,12 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from aiohttp import web
-
+from ..sansio import Response
+from ._http import FakeRequest, no_content
 from ._routes import CustomRoute, json_response
-
-if TYPE_CHECKING:
-    from ._server import FakeState
+from ._state import ServerState
 
 __all__ = ["FakeStatusPage"]
 
@@ -535,7 +533,7 @@ SIZES = {"status_components": LAYOUT_SIZE, "status_incidents": 60, "status_maint
 
 
 def seed(
-    state: FakeState,
+    state: ServerState,
     rng: random.Random,
     *,
     status_components: int,
@@ -614,33 +612,33 @@ def seed(
 
 
 # -- routes -----------------------------------------------------------------------------------
-def _page(state: FakeState, request: web.Request) -> FakeStatusPage:
+def _page(state: ServerState, request: FakeRequest) -> FakeStatusPage:
     page: FakeStatusPage = state.extra["status_page"]
     if "Authorization" in request.headers:
         page.authorization_headers_seen += 1
     return page
 
 
-def _error(status: int, message: str) -> web.Response:
+def _error(status: int, message: str) -> Response:
     return json_response({"error": message}, status=status)
 
 
-async def _summary(state: FakeState, request: web.Request) -> web.Response:
+async def _summary(state: ServerState, request: FakeRequest) -> Response:
     return json_response(_page(state, request).summary_document())
 
 
-async def _status(state: FakeState, request: web.Request) -> web.Response:
+async def _status(state: ServerState, request: FakeRequest) -> Response:
     page = _page(state, request)
     return json_response({"page": page.page, "status": page.status_document()})
 
 
-async def _components(state: FakeState, request: web.Request) -> web.Response:
+async def _components(state: ServerState, request: FakeRequest) -> Response:
     page = _page(state, request)
     return json_response({"page": page.page, "components": page.components})
 
 
 def _incidents(unresolved: bool) -> Any:
-    async def handler(state: FakeState, request: web.Request) -> web.Response:
+    async def handler(state: ServerState, request: FakeRequest) -> Response:
         page = _page(state, request)
         chosen = [i for i in page.incidents if not unresolved or i["status"] in _UNRESOLVED]
         return json_response({"page": page.page, "incidents": chosen[:50]})
@@ -649,7 +647,7 @@ def _incidents(unresolved: bool) -> Any:
 
 
 def _maintenances(statuses: tuple[str, ...] | None) -> Any:
-    async def handler(state: FakeState, request: web.Request) -> web.Response:
+    async def handler(state: ServerState, request: FakeRequest) -> Response:
         page = _page(state, request)
         chosen = [m for m in page.maintenances if statuses is None or m["status"] in statuses]
         return json_response({"page": page.page, "scheduled_maintenances": chosen[:50]})
@@ -657,7 +655,7 @@ def _maintenances(statuses: tuple[str, ...] | None) -> Any:
     return handler
 
 
-async def _subscribe(state: FakeState, request: web.Request) -> web.Response:
+async def _subscribe(state: ServerState, request: FakeRequest) -> Response:
     page = _page(state, request)
     form = await request.post()
     field = {
@@ -711,7 +709,7 @@ async def _subscribe(state: FakeState, request: web.Request) -> web.Response:
     return json_response({"subscriber": subscriber}, status=201)
 
 
-async def _update_subscriber(state: FakeState, request: web.Request) -> web.Response:
+async def _update_subscriber(state: ServerState, request: FakeRequest) -> Response:
     page = _page(state, request)
     subscriber = page.subscribers.get(request.match_info["subscriber_id"])
     if subscriber is None:
@@ -726,7 +724,7 @@ async def _update_subscriber(state: FakeState, request: web.Request) -> web.Resp
     return json_response({"subscriber": subscriber})
 
 
-async def _unsubscribe(state: FakeState, request: web.Request) -> web.Response:
+async def _unsubscribe(state: ServerState, request: FakeRequest) -> Response:
     page = _page(state, request)
     subscriber = page.subscribers.pop(request.match_info["subscriber_id"], None)
     if subscriber is None:
@@ -734,13 +732,13 @@ async def _unsubscribe(state: FakeState, request: web.Request) -> web.Response:
     return json_response({"subscriber": subscriber})
 
 
-async def _resend(state: FakeState, request: web.Request) -> web.Response:
+async def _resend(state: ServerState, request: FakeRequest) -> Response:
     page = _page(state, request)
     subscriber = page.subscribers.get(request.match_info["subscriber_id"])
     if subscriber is None:
         return _error(404, "Subscriber not found")
     subscriber["confirmations_sent"] += 1
-    return web.Response(status=204)
+    return no_content()
 
 
 ROUTES = (

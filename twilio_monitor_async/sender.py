@@ -1,0 +1,178 @@
+"""Sending a Request for the client: credentials, limits, deciphering and retries, in one place.
+
+``Sender.send`` is the one path every request of a client takes: it adds the User-Agent and the
+Authorization header (only to authenticated endpoints: never to the status page), waits for the
+client's request budget (``limits``), hands the request to the ``Transport`` (the only I/O),
+lets ``sansio.decipher`` judge the response, and runs the ``RetryPolicy`` through tenacity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import platform
+import time
+from typing import Any
+
+import aiohttp
+from attrs import evolve, frozen
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_before_delay,
+)
+
+from ._version import __version__
+from .errors import ApiError, ClientClosedError, ValidationError
+from .limits import RequestLimits
+from .retry import RetryPolicy, RetryStats, cause_of
+from .sansio import Request, decipher
+from .transport import Transport
+
+__all__ = ["USER_AGENT", "ParsedResponse", "Sender"]
+
+logger = logging.getLogger("twilio_monitor_async")
+
+USER_AGENT = (
+    f"twilio-monitor-async/{__version__} (Python {platform.python_version()}; "
+    f"aiohttp {aiohttp.__version__})"
+)
+_DEFAULT_HEADERS = (("User-Agent", USER_AGENT), ("Accept", "application/json"))
+
+
+@frozen
+class ParsedResponse:
+    """A successful response, deciphered: its status, headers and JSON (None for no body)."""
+
+    status: int
+    headers: Any
+    data: Any
+    url: str
+
+
+class Sender:
+    """Sends Requests through one Transport, with the client's credentials, limits and retries."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        authorization: str | None,
+        timeout: float,
+        retry: RetryPolicy,
+        limits: RequestLimits | None = None,
+    ) -> None:
+        self.transport = transport
+        self._authorization = authorization
+        self._timeout = timeout
+        self.retry = retry
+        self.stats = RetryStats()
+        #: Shared by every request of the client (fan-out, shards, prefetch alike).
+        self.limits = limits if limits is not None else RequestLimits()
+        self.closed = False
+
+    def __repr__(self) -> str:
+        return (
+            f"<Sender transport={self.transport!r} "
+            f"authenticated={self._authorization is not None} closed={self.closed}>"
+        )
+
+    async def aclose(self) -> None:
+        self.closed = True
+        await self.transport.aclose()
+
+    def _prepare(self, request: Request) -> Request:
+        """The request as it goes on the wire: default headers, credentials and timeout."""
+        if self.closed:
+            raise ClientClosedError()
+        headers = _DEFAULT_HEADERS + request.headers
+        if request.authenticated:
+            if self._authorization is None:
+                raise ValidationError(
+                    "auth_token",
+                    "no credentials configured: pass account_sid and auth_token "
+                    "(or api_key and api_secret) to the client",
+                )
+            headers += (("Authorization", self._authorization),)
+        return evolve(request, headers=headers, timeout=self._timeout)
+
+    async def send(self, request: Request) -> ParsedResponse:
+        """Send ``request`` until it succeeds, fails for good, or the policy gives up."""
+        wire = self._prepare(request)
+        policy = self.retry
+        # Fast path: most requests succeed at once, and setting up tenacity costs about as much
+        # as the rest of our per-request work; it is only set up once an attempt has failed.
+        try:
+            return await self._send_once(wire)
+        except Exception as error:
+            if policy.attempts > 1 and policy.should_retry(error, request):
+                first_failure: Exception | None = error
+            else:
+                raise
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(policy.attempts) | stop_before_delay(policy.deadline),
+            wait=self._wait,
+            retry=retry_if_exception(lambda error: policy.should_retry(error, request)),
+            before_sleep=lambda state: self._before_sleep(state, request),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    if first_failure is not None:
+                        # Replay the first attempt's failure so that tenacity counts it, logs
+                        # it, and waits before the second attempt, exactly as if it had run it.
+                        failure, first_failure = first_failure, None
+                        raise failure
+                    return await self._send_once(wire)
+        except Exception as error:
+            if policy.should_retry(error, request):
+                self.stats.gave_up[cause_of(error)] += 1
+            raise
+        raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        retry_after = error.retry_after if isinstance(error, ApiError) else None
+        return self.retry.wait_seconds(state.attempt_number, retry_after)
+
+    def _before_sleep(self, state: RetryCallState, request: Request) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        cause = cause_of(error) if error else "unknown"
+        self.stats.retries[cause] += 1
+        logger.warning(
+            "retrying %s %s after %s (attempt %d failed, sleeping %.2fs)",
+            request.method,
+            request.display_url,
+            cause,
+            state.attempt_number,
+            state.upcoming_sleep,
+        )
+
+    async def _send_once(self, request: Request) -> ParsedResponse:
+        if self.closed:
+            raise ClientClosedError()
+        self.stats.requests += 1
+        started = time.perf_counter()
+        async with self.limits.slot():
+            response = await self.transport.send(request)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d (%d bytes, %.1f ms)",
+                request.method,
+                request.display_url,
+                response.status,
+                len(response.body),
+                (time.perf_counter() - started) * 1000,
+            )
+        try:
+            data = decipher(request, response)
+        except ApiError as error:
+            if error.status == 429 and error.retry_after:
+                # The account is over its limit: hold every new attempt of this client, not
+                # just this request's retry, until the server said to come back.
+                self.limits.pause_until(asyncio.get_running_loop().time() + error.retry_after)
+            raise
+        return ParsedResponse(response.status, response.headers, data, response.url)

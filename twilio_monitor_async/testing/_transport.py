@@ -1,0 +1,96 @@
+"""FakeTransport: the whole fake Twilio in-process, as a ``Transport``. No socket, no port.
+
+``TwilioMonitorClient(..., transport=FakeTransport())`` (or ``FakeTransport().client()``) sends
+every request straight to the fake's handlers, the same ones ``FakeTwilio`` serves over HTTP,
+faults included: a ``drop`` raises ``ConnectionDroppedError``, a ``slow`` response longer than
+the client's timeout ``ResponseTimeoutError``, as the aiohttp transport would. Every Twilio
+domain is served whatever its host, so the default base URLs work unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from attrs import evolve
+from yarl import URL
+
+from ..errors import ClientClosedError, ConnectionDroppedError, ResponseTimeoutError
+from ..sansio import Request, Response
+from ._fake_state import ROUTES, FakeState
+from ._routes import Dropped, FakeApp
+from ._state import FakeStats, FaultPlan
+
+if TYPE_CHECKING:
+    from ..client import TwilioMonitorClient
+
+__all__ = ["FakeTransport"]
+
+
+class FakeTransport:
+    """The fake Twilio as an in-process transport (seeded like ``FakeTwilio``)."""
+
+    def __init__(
+        self,
+        *,
+        state: FakeState | None = None,
+        seed: int = 0,
+        faults: FaultPlan | None = None,
+        **sizes: int,
+    ) -> None:
+        self.state = state if state is not None else FakeState.seeded(seed=seed, sizes=sizes)
+        if faults is not None:
+            self.state.faults = faults
+        self._app = FakeApp(self.state, ROUTES)
+        self.closed = False
+
+    def __repr__(self) -> str:
+        return f"<FakeTransport account_sid={self.state.account_sid!r} closed={self.closed}>"
+
+    @property
+    def faults(self) -> FaultPlan:
+        return self.state.faults
+
+    @faults.setter
+    def faults(self, plan: FaultPlan) -> None:
+        self.state.faults = plan
+
+    @property
+    def stats(self) -> FakeStats:
+        return self.state.stats
+
+    def client(self, **options: Any) -> TwilioMonitorClient:
+        """A client with the fake's credentials that sends through this transport."""
+        from ..client import TwilioMonitorClient
+
+        return TwilioMonitorClient(
+            self.state.account_sid, self.state.auth_token, transport=self, **options
+        )
+
+    async def send(self, request: Request) -> Response:
+        if self.closed:
+            raise ClientClosedError()
+        try:
+            if request.timeout is None:
+                served = await self._app.handle(request)
+            else:
+                served = await asyncio.wait_for(self._app.handle(request), request.timeout)
+        except asyncio.TimeoutError:
+            raise ResponseTimeoutError(
+                method=request.method,
+                url=request.display_url,
+                reason=f"no complete response within {request.timeout}s",
+            ) from None
+        if isinstance(served, Dropped):
+            raise ConnectionDroppedError(
+                method=request.method,
+                url=request.display_url,
+                reason=f"dropped mid-body after {len(served.sent)} bytes",
+            )
+        url = request.url
+        if request.params:
+            url = str(URL(url).extend_query(list(request.params)))
+        return evolve(served, url=url)
+
+    async def aclose(self) -> None:
+        self.closed = True
