@@ -305,7 +305,6 @@ async def run_export(
         data = open_output(data_path, mode, private=private)
         state = ExportCheckpoint(query=dict(query), format=format)
         resumed_from, fresh = 0, True
-    committed = 0
     try:
         if fresh:
             header = writer.header()
@@ -326,11 +325,13 @@ async def run_export(
             else:
                 state.shard, state.page_url = shard, page.next_page_url
             state.save(checkpoint_path)  # only after the data it describes is on disk
-            committed += 1
             if on_records is not None:
                 on_records(len(records))
     except BaseException:
-        if fresh and committed == 0:  # failed before its first page: leave nothing behind
+        # Failed before its first page: leave nothing behind. Judged by the state, not by a
+        # count taken after the save: on Python 3.10 Ctrl-C raises KeyboardInterrupt between
+        # any two statements, also just after the checkpoint naming the page was renamed in.
+        if fresh and state.records == 0:
             data_path.unlink(missing_ok=True)
             checkpoint_path.unlink(missing_ok=True)
         raise
