@@ -10,13 +10,13 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, timezone
+from datetime import datetime
 from typing import Any, TypeVar
 
 import orjson
 
+from ._dates import to_utc
 from .errors import ValidationError
-from .models.converter import parse_datetime
 
 __all__ = [
     "WireValue",
@@ -172,35 +172,6 @@ def boolean(field: str, value: Any) -> str:
     if not isinstance(value, bool):
         raise ValidationError(field, f"must be True or False, got {type(value).__name__}")
     return "true" if value else "false"
-
-
-def to_utc(field: str, value: Any) -> datetime | date:
-    """A datetime, a date, or an ISO 8601 string, as an aware UTC datetime or a plain date.
-
-    Naive datetimes are taken to be UTC, as Twilio's API documents its dates in GMT.
-    """
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        stripped = value.strip()
-        if len(stripped) == 10:
-            try:
-                return date.fromisoformat(stripped)
-            except ValueError:
-                pass
-        try:
-            return parse_datetime(stripped).astimezone(timezone.utc)
-        except (ValueError, TypeError):
-            raise ValidationError(
-                field, f"{value!r} is not a date: use a datetime, a date or an ISO 8601 string"
-            ) from None
-    raise ValidationError(
-        field, f"must be a datetime, a date or an ISO 8601 string, got {type(value).__name__}"
-    )
 
 
 def instant(field: str, value: Any) -> str:

@@ -46,7 +46,7 @@ from typing import Any, Generic, Literal, NoReturn, Protocol, TypeAlias, TypeVar
 
 from attrs import frozen
 
-from . import _params
+from ._dates import as_utc_datetime
 from .errors import ValidationError
 from .paging import Page, iterate_records
 
@@ -263,9 +263,7 @@ class ShardableListing(WindowedListing, Protocol[R]):
 
 def _bound(field: str, value: Any, *, upper: bool, step: timedelta) -> datetime:
     """A filter value as the UTC moment the API will compare with, at the filter's precision."""
-    moment = _params.to_utc(field, value)
-    if not isinstance(moment, datetime):  # a plain date covers that whole day
-        moment = datetime.combine(moment, time.max if upper else time.min, tzinfo=timezone.utc)
+    moment = as_utc_datetime(field, value, end_of_day=upper)  # a plain date: that whole day
     if step >= _DAY:
         day = datetime.combine(moment.date(), time.min, tzinfo=timezone.utc)
         return day + (_DAY - _SECOND if upper else timedelta(0))

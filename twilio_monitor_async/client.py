@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from ._params import to_utc
+from ._dates import as_utc_datetime
 from .config import (
     BASE_URL_ENV,
     DEFAULT_BASE_URLS,
@@ -167,13 +167,10 @@ class TwilioMonitorClient:
             if not isinstance(window, timedelta) or window <= timedelta(0):
                 raise ValidationError("window", "must be a positive timedelta")
             since = datetime.now(timezone.utc) - window
-        moment = to_utc("since", since)
-        if not isinstance(moment, datetime):
-            moment = datetime.combine(moment, datetime.min.time(), timezone.utc)
         return await take_health_snapshot(
             self.status_page.summary,
             lambda start: self.alerts.stream(start_date=start),
-            since=moment,
+            since=as_utc_datetime("since", since),
         )
 
     @property

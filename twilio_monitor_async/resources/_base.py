@@ -12,13 +12,14 @@ from __future__ import annotations
 import builtins
 import operator
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypedDict, TypeVar
 
 import attrs
 from typing_extensions import Unpack
 
 from .. import _params, bulk
+from .._dates import as_utc_datetime
 from ..errors import DecodeError, ValidationError
 from ..follow import FollowCheckpoint, follow_records
 from ..models.converter import converter
@@ -414,14 +415,7 @@ class Following(Listing[R]):
             raise ValidationError("poll_interval", "must be a non-negative number of seconds")
         _positive("max_polls", max_polls)
         self._request(self.list_endpoint, filters)  # refuse bad filters now, not at the first poll
-        start = None
-        if since is not None:
-            moment = _params.to_utc("since", since)
-            start = (
-                moment
-                if isinstance(moment, datetime)
-                else datetime.combine(moment, time(), timezone.utc)
-            )
+        start = None if since is None else as_utc_datetime("since", since)
         return follow_records(
             lambda limit=None, **dates: self._stream({**filters, **dates}, limit=limit),
             date_of=operator.attrgetter(self.follow_date_field),
