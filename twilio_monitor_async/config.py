@@ -14,7 +14,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from ._params import check, positive_integer, seconds
+from ._endpoints import check, positive_integer, seconds
 from .errors import ValidationError
 from .retry import RetryPolicy
 from .sansio import check_base_url

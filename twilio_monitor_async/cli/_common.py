@@ -23,7 +23,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 from click.core import ParameterSource
 
-from .. import _dates, _params
+from .. import _dates, _endpoints
 from .._files import CheckpointError
 from ..client import DEFAULT_BASE_URLS, TwilioMonitorClient
 from ..errors import (
@@ -434,7 +434,7 @@ def filter_options(listing: type[Listing[Any]], *, skip: tuple[str, ...] = ()) -
                     name,
                     help=f"Only records {which} this date/time (ISO 8601; {short} for short).",
                 )(command)
-            elif arg.encode is _params.boolean:
+            elif arg.encode is _endpoints.boolean:
                 command = click.option(
                     flag, name, type=click.BOOL, help=f"Filter {wire} (true/false)."
                 )(command)

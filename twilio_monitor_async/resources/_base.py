@@ -18,13 +18,14 @@ from typing import Any, Generic, TypedDict, TypeVar
 import attrs
 from typing_extensions import Unpack
 
-from .. import _params, bulk
+from .. import _endpoints, bulk
 from .._dates import as_utc_datetime
+from .._endpoints import Endpoint
 from ..errors import DecodeError, ValidationError
 from ..follow import FollowCheckpoint, follow_records
 from ..models.converter import converter
 from ..paging import Page, PageReader, iterate_pages, iterate_records
-from ..sansio import Endpoint, Request, build_request, redact_url
+from ..sansio import Request, build_request, redact_url
 from ..sender import ParsedResponse, Sender
 
 __all__ = [
@@ -172,7 +173,9 @@ class Listing(Resource, Generic[R]):
                 "shards", f"{type(self).__name__} has no {missing[0]} filter to shard on"
             )
         start_arg = args[self.window_filters[0]]
-        return timedelta(days=1) if start_arg.encode is _params.date_only else timedelta(seconds=1)
+        return (
+            timedelta(days=1) if start_arg.encode is _endpoints.date_only else timedelta(seconds=1)
+        )
 
     def window_walks(
         self, windows: Iterable[Mapping[str, Any]], *, page_size: int | None = None

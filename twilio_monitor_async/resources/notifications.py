@@ -15,10 +15,10 @@ from typing import Any, TypedDict
 
 from typing_extensions import Unpack
 
-from .._params import coded, date_only, sid
+from .._endpoints import Arg, Endpoint, coded, date_only, path, query, sid
 from ..models.notifications import Notification, NotificationInstance, NotificationLog
 from ..paging import Page
-from ..sansio import Arg, Endpoint, Request, path, query
+from ..sansio import Request
 from ._base import DateLike, Fetching, Listing
 
 __all__ = ["Notifications"]

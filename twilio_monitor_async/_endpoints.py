@@ -1,8 +1,12 @@
-"""Argument encoders: each checks one Python argument and turns it into its wire value.
+"""The vocabulary endpoints are declared in: ``Endpoint``, ``Arg`` and the argument encoders.
 
-An encoder is a small callable ``(field, value) -> wire value``. Endpoint declarations pair a
-Python argument name with a wire name and one of these, so validation happens in one place,
-before any request exists, and every refusal names the argument the caller wrote.
+An ``Endpoint`` is the whole description of one API operation (method, domain, path template,
+record, arguments, its own error classes); each ``Arg`` pairs a Python argument name with where
+it goes on the wire and an encoder. An encoder is a small callable ``(field, value) -> wire
+value`` that checks one argument and refuses it with a ``ValidationError`` naming the argument
+the caller wrote. Method arguments that never go on the wire (``limit``, ``shards``,
+``concurrency``, ``poll_interval``, ...) are checked by the same encoders (``check``), so each
+rule has one home. ``sansio.build_request`` turns a declaration and arguments into a request.
 """
 
 from __future__ import annotations
@@ -11,26 +15,40 @@ import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from types import MappingProxyType
+from typing import Any, Generic, Literal, TypeVar
 
 import orjson
+from attrs import field, frozen
+from yarl import URL
 
 from ._dates import to_utc
-from .errors import ValidationError
+from .errors import ApiError, ValidationError
 
 __all__ = [
+    "LIST_ARGS",
+    "Arg",
+    "Encoder",
+    "Endpoint",
     "WireValue",
     "boolean",
     "check",
     "choice",
     "coded",
     "date_only",
+    "email",
+    "form",
+    "header",
     "http_url",
     "instant",
     "integer",
+    "json_body",
+    "json_boolean",
     "json_text",
     "page_size",
+    "path",
     "positive_integer",
+    "query",
     "repeated",
     "seconds",
     "sid",
@@ -42,6 +60,9 @@ WireValue = str | list[str]
 Encoder = Callable[[str, Any], WireValue]
 
 V = TypeVar("V")
+R = TypeVar("R")
+
+Location = Literal["path", "query", "form", "json", "header"]
 
 _HEX32 = "[0-9a-fA-F]{32}"
 
@@ -191,15 +212,42 @@ def date_only(field: str, value: Any) -> str:
 
 
 def http_url(field: str, value: Any) -> str:
-    """An absolute ``http(s)://`` URL with a host (a webhook endpoint), under 2000 characters."""
+    """One absolute ``http(s)://`` URL with a host (a webhook endpoint), under 2000 characters."""
     if not isinstance(value, str):
-        raise ValidationError(field, f"must be a URL string, got {type(value).__name__}")
-    scheme, sep, rest = value.partition("://")
-    host = rest.split("/", 1)[0]
-    if not sep or scheme.lower() not in ("http", "https") or not host or " " in value:
-        raise ValidationError(field, f"{value!r} is not an absolute http(s) URL")
+        raise ValidationError(field, f"must be one URL string, got {type(value).__name__}")
     if len(value) >= 2000:
-        raise ValidationError(field, "must be shorter than 2000 characters")
+        raise ValidationError(field, f"must be less than 2000 characters, got {len(value)}")
+    try:
+        url: URL | None = URL(value)
+    except (ValueError, TypeError):
+        url = None
+    if (
+        url is None
+        or url.scheme not in ("http", "https")
+        or not url.host
+        or any(ch.isspace() for ch in value)
+    ):
+        raise ValidationError(field, f"{value!r} is not one absolute http(s) URL")
+    return value
+
+
+# Deliberately plain: one @, no spaces, a dot in the domain, no empty labels.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+
+
+def email(field: str, value: Any) -> str:
+    """An email address (at most 254 characters)."""
+    address = text(max_length=254)(field, value)
+    assert isinstance(address, str)
+    if not _EMAIL.fullmatch(address):
+        raise ValidationError(field, f"{value!r} is not an email address")
+    return address
+
+
+def json_boolean(field: str, value: Any) -> bool:
+    """A real JSON boolean (``{"enabled": true}``), not Twilio's form ``true``."""
+    if not isinstance(value, bool):
+        raise ValidationError(field, f"must be True or False, got {type(value).__name__}")
     return value
 
 
@@ -229,3 +277,72 @@ def repeated(inner: Encoder, *, max_items: int | None = None) -> Encoder:
         return out
 
     return encode
+
+
+# -- declarations ----------------------------------------------------------------------------------
+
+
+@frozen
+class Arg:
+    """One Python argument of an endpoint: where it goes, under which wire name, how encoded.
+
+    For ``json`` with no wire name the encoded value is the whole JSON body.
+    """
+
+    location: Location
+    encode: Callable[[str, Any], Any]
+    wire: str | None = None
+    required: bool = False
+
+
+def path(encode: Encoder) -> Arg:
+    return Arg("path", encode, required=True)
+
+
+def query(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
+    return Arg("query", encode, wire, required)
+
+
+def form(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
+    return Arg("form", encode, wire, required)
+
+
+def json_body(encode: Callable[[str, Any], Any], wire: str | None = None) -> Arg:
+    return Arg("json", encode, wire, required=wire is None)
+
+
+def header(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
+    return Arg("header", encode, wire, required)
+
+
+#: The arguments every Twilio list takes besides its filters, declared like any other.
+LIST_ARGS: Mapping[str, Arg] = MappingProxyType({"page_size": query("PageSize", page_size)})
+
+
+@frozen
+class Endpoint(Generic[R]):
+    """A declared endpoint: the whole description of one API operation.
+
+    ``path`` is a template whose ``{names}`` are Python argument names; ``record`` is what the
+    response decodes to (None when the API answers 204 or the caller wants the raw JSON);
+    ``key`` is the list key of a list endpoint; ``domain`` picks the base URL.
+    """
+
+    method: str
+    domain: str
+    path: str
+    record: type[R] | None = None
+    args: Mapping[str, Arg] = field(factory=dict)
+    key: str | None = None
+    authenticated: bool = True
+    #: Error classes particular to this endpoint, by status (e.g. ``{409: AlarmLimitError}``).
+    errors: Mapping[int, type[ApiError]] = field(factory=dict)
+
+    @property
+    def is_list(self) -> bool:
+        return self.key is not None
+
+    @property
+    def all_args(self) -> Mapping[str, Arg]:
+        """``args`` (the caller's filters and values) plus, for a list, ``page_size``."""
+        return {**self.args, **LIST_ARGS} if self.key is not None else self.args
