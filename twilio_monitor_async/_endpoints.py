@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Generic, Literal, TypeVar
 
@@ -27,6 +27,7 @@ from .errors import ApiError, ValidationError
 
 __all__ = [
     "LIST_ARGS",
+    "MAX_SHARDS",
     "Arg",
     "Encoder",
     "Endpoint",
@@ -36,6 +37,7 @@ __all__ = [
     "choice",
     "coded",
     "date_only",
+    "duration",
     "email",
     "form",
     "header",
@@ -45,12 +47,15 @@ __all__ = [
     "json_body",
     "json_boolean",
     "json_text",
+    "number",
     "page_size",
     "path",
     "positive_integer",
     "query",
     "repeated",
+    "request_rate",
     "seconds",
+    "shard_count",
     "sid",
     "text",
 ]
@@ -160,8 +165,15 @@ page_size = integer(minimum=1, maximum=1000)
 positive_integer = integer(minimum=1)
 
 
-def seconds(*, positive: bool = False) -> Encoder:
-    """A duration in seconds (an int or a float): at least 0, or above 0 with ``positive``."""
+#: Most shards a sharded walk takes: each is a walker, and the range is cut into four times
+#: as many windows, so this bounds the tasks and requests one call can set off.
+MAX_SHARDS = 1000
+#: ``shards=``: 1 to MAX_SHARDS.
+shard_count = integer(minimum=1, maximum=MAX_SHARDS)
+
+
+def number(unit: str, *, positive: bool = False) -> Encoder:
+    """A quantity of ``unit`` (an int or a float): at least 0, or above 0 with ``positive``."""
     rule = "a positive" if positive else "a non-negative"
 
     def encode(field: str, value: Any) -> str:
@@ -171,8 +183,31 @@ def seconds(*, positive: bool = False) -> Encoder:
             or value != value  # NaN
             or (value <= 0 if positive else value < 0)
         ):
-            raise ValidationError(field, f"must be {rule} number of seconds, got {value!r}")
+            raise ValidationError(field, f"must be {rule} number of {unit}, got {value!r}")
         return str(value)
+
+    return encode
+
+
+#: A rate: ``rate_limit=`` on the client and on RequestLimits.
+request_rate = number("requests a second", positive=True)
+
+
+def seconds(*, positive: bool = False) -> Encoder:
+    """A duration in seconds (an int or a float): at least 0, or above 0 with ``positive``."""
+    return number("seconds", positive=positive)
+
+
+def duration(*, positive: bool = False) -> Encoder:
+    """A ``timedelta``: at least zero, or above zero with ``positive``."""
+    rule = "a positive" if positive else "a non-negative"
+
+    def encode(field: str, value: Any) -> str:
+        if not isinstance(value, timedelta) or (
+            value <= timedelta(0) if positive else value < timedelta(0)
+        ):
+            raise ValidationError(field, f"must be {rule} timedelta, got {value!r}")
+        return str(value.total_seconds())
 
     return encode
 

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from ._dates import as_utc_datetime
+from ._endpoints import duration
 from .config import (
     BASE_URL_ENV,
     DEFAULT_BASE_URLS,
@@ -164,8 +165,7 @@ class TwilioMonitorClient:
         read concurrently: Twilio's indicator, components not operational, open incidents, and
         alert counts by level and error code."""
         if since is None:
-            if not isinstance(window, timedelta) or window <= timedelta(0):
-                raise ValidationError("window", "must be a positive timedelta")
+            duration(positive=True)("window", window)
             since = datetime.now(timezone.utc) - window
         return await take_health_snapshot(
             self.status_page.summary,

@@ -32,6 +32,7 @@ from twilio_monitor_async import (
     TwilioMonitorClient,
     ValidationError,
 )
+from twilio_monitor_async.bulk import MAX_SHARDS
 
 from . import _figures
 from .conftest import Hostile
@@ -59,6 +60,10 @@ def positive(v: Any) -> bool:
 
 def page_size_ok(v: Any) -> bool:
     return positive(v) and v <= 1000
+
+
+def shards_ok(v: Any) -> bool:
+    return positive(v) and v <= MAX_SHARDS
 
 
 async def collect(items: Any) -> list[Any]:
@@ -93,7 +98,7 @@ TARGETS: list[tuple[str, str, Call, Callable[[Any], bool] | None]] = [
         lambda c, v: collect(
             c.alerts.stream(shards=v, start_date="2026-11-01", end_date="2026-11-02")
         ),
-        positive,
+        shards_ok,
     ),
     ("events.list", "actor_sid", lambda c, v: c.events.list(actor_sid=v, limit=1), None),
     ("events.list", "event_type", lambda c, v: c.events.list(event_type=v, limit=1), None),

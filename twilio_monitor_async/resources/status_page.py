@@ -12,7 +12,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from typing import Any, Literal
 
-from .._endpoints import Encoder, Endpoint, email, form, http_url, path, repeated, text
+from .._endpoints import (
+    Encoder,
+    Endpoint,
+    check,
+    email,
+    form,
+    http_url,
+    path,
+    positive_integer,
+    repeated,
+    seconds,
+    text,
+)
 from ..errors import ValidationError
 from ..models.status_page import (
     Incident,
@@ -169,12 +181,8 @@ class StatusPage(Resource):
 
         Polls the summary every ``interval`` seconds; the first poll is the baseline.
         """
-        if isinstance(interval, bool) or not isinstance(interval, int | float) or interval < 0:
-            raise ValidationError("interval", "must be a non-negative number of seconds")
-        if max_polls is not None and (
-            isinstance(max_polls, bool) or not isinstance(max_polls, int) or max_polls < 1
-        ):
-            raise ValidationError("max_polls", "must be a positive integer")
+        seconds()("interval", interval)
+        check("max_polls", max_polls, positive_integer)
         return watch_status(self.summary, interval=float(interval), max_polls=max_polls)
 
     # -- subscribers --------------------------------------------------------------------------
