@@ -310,7 +310,7 @@ async def test_shards_need_a_date_range(mock_http, client: TwilioMonitorClient) 
         client.alerts.stream(
             shards=MAX_SHARDS + 1, start_date=date(2026, 1, 1), end_date=date(2026, 12, 31)
         )
-    with pytest.raises(ValidationError, match="^shards: "):  # first, before the dates
+    with pytest.raises(ValidationError, match=r"^shards: "):  # first, before the dates
         client.alerts.stream(shards=651089)
     with pytest.raises(ValidationError, match="page_limit"):
         client.alerts.stream(
