@@ -65,10 +65,16 @@ def _event_type_ref(field: str, item: Any) -> str:
         raise ValidationError(
             field, f"has unknown keys {sorted(unknown)} (known: type, schema_version)"
         )
-    doc: dict[str, Any] = {"type": text()(f"{field}['type']", item.get("type"))}
+    event_type = item.get("type")
+    if not isinstance(event_type, str) or not event_type:
+        raise ValidationError(field, "needs a non-empty 'type'")
+    doc: dict[str, Any] = {"type": event_type}
     version = item.get("schema_version")
     if version is not None:
-        positive_integer(f"{field}['schema_version']", version)
+        try:
+            positive_integer("schema_version", version)
+        except ValidationError as refusal:  # the item is what the caller wrote: name it
+            raise ValidationError(field, f"'schema_version' {refusal.reason}") from None
         doc["schema_version"] = version
     return orjson.dumps(doc).decode()
 
