@@ -16,7 +16,14 @@ from twilio_monitor_async import (
     TwilioMonitorClient,
     ValidationError,
 )
-from twilio_monitor_async.bulk import Failure, Success, fan_out, shard_windows, stream_sharded
+from twilio_monitor_async.bulk import (
+    MAX_SHARDS,
+    Failure,
+    Success,
+    fan_out,
+    shard_windows,
+    stream_sharded,
+)
 from twilio_monitor_async.testing import FakeTwilio
 from twilio_monitor_async.testing._monitor import make_alert
 
@@ -298,6 +305,13 @@ async def test_shards_need_a_date_range(mock_http, client: TwilioMonitorClient) 
         client.alerts.stream(shards=4, end_date=date(2026, 1, 1))
     with pytest.raises(ValidationError, match="shards"):
         client.alerts.stream(shards=0, start_date=date(2026, 1, 1), end_date=date(2026, 1, 2))
+    # Bounded by name before any work: each shard is a walker over four windows of the range.
+    with pytest.raises(ValidationError, match=f"shards: must be at most {MAX_SHARDS}"):
+        client.alerts.stream(
+            shards=MAX_SHARDS + 1, start_date=date(2026, 1, 1), end_date=date(2026, 12, 31)
+        )
+    with pytest.raises(ValidationError, match=r"^shards: "):  # first, before the dates
+        client.alerts.stream(shards=651089)
     with pytest.raises(ValidationError, match="page_limit"):
         client.alerts.stream(
             shards=2, page_limit=3, start_date=date(2026, 1, 1), end_date=date(2026, 1, 2)

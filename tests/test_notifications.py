@@ -434,3 +434,19 @@ async def test_for_call_binds_the_call_like_call_sid_does(mock_http, client) -> 
     assert await client.notifications.for_call(call).list() == []
     assert await client.notifications.list(call_sid=call) == []
     assert sum(len(calls) for calls in mock_http.requests.values()) == 2
+
+
+def test_for_call_is_a_sub_listing_with_its_own_declarations(client) -> None:  # type: ignore[no-untyped-def]
+    from twilio_monitor_async.resources import CallNotifications
+
+    call = "CA" + "7" * 32
+    listing = client.notifications.for_call(call)
+    assert isinstance(listing, CallNotifications)
+    assert "/Calls/{call_sid}/" in listing.list_endpoint.path
+    assert "/Calls/{call_sid}/" in listing.fetch_endpoint.path
+    assert "Calls" not in client.notifications.list_endpoint.path
+    assert repr(listing) == f"<CallNotifications call_sid={call!r}>"
+    # A bad call SID is refused by the call-scoped declaration, by name, before any request.
+    with pytest.raises(ValidationError) as caught:
+        client.notifications.for_call("CA123").stream()
+    assert caught.value.field == "call_sid"

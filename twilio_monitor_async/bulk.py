@@ -46,11 +46,13 @@ from typing import Any, Generic, Literal, NoReturn, Protocol, TypeAlias, TypeVar
 
 from attrs import frozen
 
-from . import _params
+from ._dates import as_utc_datetime
+from ._endpoints import MAX_SHARDS, check, integer, positive_integer, shard_count
 from .errors import ValidationError
 from .paging import Page, iterate_records
 
 __all__ = [
+    "MAX_SHARDS",
     "Failure",
     "Outcome",
     "Success",
@@ -68,6 +70,8 @@ DEFAULT_CONCURRENCY = 10
 DEFAULT_SHARD_BUFFER = 16
 #: Windows per shard: small windows keep buffers small and the pipeline full.
 WINDOWS_PER_SHARD = 4
+#: ``windows=``: at most WINDOWS_PER_SHARD for each of the most shards (``MAX_SHARDS``).
+_window_count = integer(minimum=1, maximum=MAX_SHARDS * WINDOWS_PER_SHARD)
 
 _SECOND = timedelta(seconds=1)
 _DAY = timedelta(days=1)
@@ -115,11 +119,6 @@ class Failure(Generic[T]):
 #: The result of one item of a fan-out. ``if outcome.ok:`` narrows it to a ``Success`` (with
 #: its ``value``), else to a ``Failure`` (with its ``error``).
 Outcome: TypeAlias = Union[Success[T, R], Failure[T]]  # noqa: UP007 (a generic alias on 3.10)
-
-
-def _check_positive(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(name, f"must be a positive integer, got {value!r}")
 
 
 async def _numbered(
@@ -177,7 +176,7 @@ def fan_out(
             if not outcome.ok:
                 print(outcome.item, outcome.error)
     """
-    _check_positive("concurrency", concurrency)
+    positive_integer("concurrency", concurrency)
     if ordered:
         return _fan_out_ordered(func, items, concurrency)
     return _fan_out_unordered(func, items, concurrency)
@@ -263,9 +262,7 @@ class ShardableListing(WindowedListing, Protocol[R]):
 
 def _bound(field: str, value: Any, *, upper: bool, step: timedelta) -> datetime:
     """A filter value as the UTC moment the API will compare with, at the filter's precision."""
-    moment = _params.to_utc(field, value)
-    if not isinstance(moment, datetime):  # a plain date covers that whole day
-        moment = datetime.combine(moment, time.max if upper else time.min, tzinfo=timezone.utc)
+    moment = as_utc_datetime(field, value, end_of_day=upper)  # a plain date: that whole day
     if step >= _DAY:
         day = datetime.combine(moment.date(), time.min, tzinfo=timezone.utc)
         return day + (_DAY - _SECOND if upper else timedelta(0))
@@ -286,7 +283,7 @@ def shard_windows(
     so a record dated exactly on an edge belongs to exactly one window. Fewer windows come back
     when the range has fewer steps than ``count``.
     """
-    _check_positive("shards", count)
+    positive_integer("shards", count)
     first = _bound("start_date", start, upper=False, step=step)
     last = _bound("end_date", end, upper=True, step=step)
     if last < first:
@@ -362,14 +359,12 @@ def stream_sharded(
     ``shard_buffer`` how many pages each window in progress may hold (None: no bound).
     Arguments are checked now, before anything is sent.
     """
-    _check_positive("shards", shards)
+    shard_count("shards", shards)
     if windows is None:
         windows = shards * WINDOWS_PER_SHARD
-    _check_positive("windows", windows)
-    if shard_buffer is not None:
-        _check_positive("shard_buffer", shard_buffer)
-    if limit is not None:
-        _check_positive("limit", limit)
+    _window_count("windows", windows)
+    check("shard_buffer", shard_buffer, positive_integer)
+    check("limit", limit, positive_integer)
     # The listing builds every window's walk now, so that bad filters fail here, before any
     # request; this module only merges them.
     walks = listing.window_walks(

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from ._params import to_utc
+from ._dates import as_utc_datetime
+from ._endpoints import duration
 from .config import (
     BASE_URL_ENV,
     DEFAULT_BASE_URLS,
@@ -164,16 +165,12 @@ class TwilioMonitorClient:
         read concurrently: Twilio's indicator, components not operational, open incidents, and
         alert counts by level and error code."""
         if since is None:
-            if not isinstance(window, timedelta) or window <= timedelta(0):
-                raise ValidationError("window", "must be a positive timedelta")
+            duration(positive=True)("window", window)
             since = datetime.now(timezone.utc) - window
-        moment = to_utc("since", since)
-        if not isinstance(moment, datetime):
-            moment = datetime.combine(moment, datetime.min.time(), timezone.utc)
         return await take_health_snapshot(
             self.status_page.summary,
             lambda start: self.alerts.stream(start_date=start),
-            since=moment,
+            since=as_utc_datetime("since", since),
         )
 
     @property

@@ -14,7 +14,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from ._params import check, positive_integer, seconds
+from ._endpoints import boolean, check, positive_integer, request_rate, seconds
 from .errors import ValidationError
 from .retry import RetryPolicy
 from .sansio import check_base_url
@@ -102,15 +102,11 @@ def _is_policy(_: Any, attribute: Any, value: Any) -> None:
 
 
 def _flag(_: Any, attribute: Any, value: Any) -> None:
-    if not isinstance(value, bool):
-        raise ValidationError(attribute.name, "must be True or False")
+    boolean(attribute.name, value)
 
 
 def _rate(_: Any, attribute: Any, value: Any) -> None:
-    if value is not None and (
-        isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
-    ):
-        raise ValidationError(attribute.name, "must be a positive number of requests a second")
+    check(attribute.name, value, request_rate)
 
 
 @frozen(kw_only=True)

@@ -24,7 +24,7 @@ from typing import TypeVar
 import orjson
 from attrs import define, field
 
-from ._files import atomic_write
+from ._files import CheckpointError, atomic_write
 from .models.converter import parse_datetime
 
 __all__ = ["CLOCK_SKEW_ALLOWANCE", "FollowCheckpoint", "follow_records"]
@@ -61,18 +61,24 @@ class FollowCheckpoint:
         )
 
     @classmethod
-    def from_json(cls, data: bytes | str) -> FollowCheckpoint:
+    def from_json(cls, data: bytes | str, *, source: str = "<data>") -> FollowCheckpoint:
         """The checkpoint ``to_json`` wrote. A high-water mark in the future (saved by versions
         that trusted a future-dated record) is brought back to now plus the skew allowance; the
-        seen ids are kept, so that record is still not emitted twice."""
-        doc = orjson.loads(data)
-        if not isinstance(doc, dict) or not isinstance(doc.get("seen", {}), dict):
-            raise ValueError("not a follow checkpoint")
-        high_water = doc.get("high_water")
-        checkpoint = cls(
-            high_water=parse_datetime(high_water) if high_water else None,
-            seen={str(k): parse_datetime(v) for k, v in doc.get("seen", {}).items()},
-        )
+        seen ids are kept, so that record is still not emitted twice. Anything else is a
+        CheckpointError naming ``source`` (the file it came from)."""
+        try:
+            doc = orjson.loads(data)
+            if not isinstance(doc, dict) or not isinstance(doc.get("seen", {}), dict):
+                raise CheckpointError(source, "is not a follow checkpoint")
+            high_water = doc.get("high_water")
+            checkpoint = cls(
+                high_water=parse_datetime(high_water) if high_water else None,
+                seen={str(k): parse_datetime(v) for k, v in doc.get("seen", {}).items()},
+            )
+        except CheckpointError:
+            raise
+        except (ValueError, TypeError, OverflowError, OSError) as exc:  # not JSON, a bad date
+            raise CheckpointError(source, f"is damaged ({exc})") from None
         checkpoint.cap(datetime.now(timezone.utc) + CLOCK_SKEW_ALLOWANCE)
         return checkpoint
 
@@ -84,7 +90,7 @@ class FollowCheckpoint:
     def load(cls, path: str | os.PathLike[str]) -> FollowCheckpoint | None:
         """The checkpoint saved at ``path``, or None when there is none yet."""
         try:
-            return cls.from_json(Path(path).read_bytes())
+            return cls.from_json(Path(path).read_bytes(), source=os.fspath(path))
         except FileNotFoundError:
             return None
 

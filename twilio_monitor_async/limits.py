@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from aiolimiter import AsyncLimiter
 from attrs import define
 
-from .errors import ValidationError
+from ._endpoints import check, positive_integer, request_rate
 
 __all__ = ["LimitStats", "RequestLimits"]
 
@@ -40,18 +40,8 @@ class RequestLimits:
     def __init__(
         self, *, max_in_flight: int | None = None, rate_limit: float | None = None
     ) -> None:
-        if max_in_flight is not None and (
-            isinstance(max_in_flight, bool)
-            or not isinstance(max_in_flight, int)
-            or max_in_flight < 1
-        ):
-            raise ValidationError("max_in_flight", "must be a positive integer or None")
-        if rate_limit is not None and (
-            isinstance(rate_limit, bool)
-            or not isinstance(rate_limit, int | float)
-            or not rate_limit > 0
-        ):
-            raise ValidationError("rate_limit", "must be a positive number of requests a second")
+        check("max_in_flight", max_in_flight, positive_integer)
+        check("rate_limit", rate_limit, request_rate)
         self.max_in_flight = max_in_flight
         self.rate_limit = None if rate_limit is None else float(rate_limit)
         self.stats = LimitStats()

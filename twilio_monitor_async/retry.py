@@ -15,7 +15,8 @@ from collections import Counter
 
 from attrs import define, field, frozen
 
-from .errors import ApiError, TransportError, ValidationError
+from ._endpoints import positive_integer, seconds
+from .errors import ApiError, TransportError
 from .sansio import Request
 
 __all__ = ["RetryPolicy", "RetryStats"]
@@ -40,10 +41,10 @@ class RetryPolicy:
     retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
 
     def __attrs_post_init__(self) -> None:
-        if self.attempts < 1:
-            raise ValidationError("attempts", "must be at least 1")
-        if self.deadline <= 0:
-            raise ValidationError("deadline", "must be positive")
+        positive_integer("attempts", self.attempts)
+        seconds(positive=True)("deadline", self.deadline)
+        for name in ("backoff_initial", "backoff_max", "jitter", "max_retry_after"):
+            seconds()(name, getattr(self, name))
 
     @classmethod
     def disabled(cls) -> RetryPolicy:

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import ipaddress
 import urllib.parse
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from types import MappingProxyType
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any
 
 import orjson
 from attrs import field, frozen
 from yarl import URL
 
-from ._params import Encoder, page_size
+from ._endpoints import Arg, Endpoint
 from .errors import (
     ApiError,
     AuthenticationError,
@@ -54,77 +54,9 @@ __all__ = [
     "retry_after_seconds",
 ]
 
-R = TypeVar("R")
 
-Location = Literal["path", "query", "form", "json", "header"]
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 IDEMPOTENCY_HEADER = "Idempotency-Token"
-
-
-@frozen
-class Arg:
-    """One Python argument of an endpoint: where it goes, under which wire name, how encoded.
-
-    For ``json`` with no wire name the encoded value is the whole JSON body.
-    """
-
-    location: Location
-    encode: Callable[[str, Any], Any]
-    wire: str | None = None
-    required: bool = False
-
-
-def path(encode: Encoder) -> Arg:
-    return Arg("path", encode, required=True)
-
-
-def query(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
-    return Arg("query", encode, wire, required)
-
-
-def form(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
-    return Arg("form", encode, wire, required)
-
-
-def json_body(encode: Callable[[str, Any], Any], wire: str | None = None) -> Arg:
-    return Arg("json", encode, wire, required=wire is None)
-
-
-def header(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
-    return Arg("header", encode, wire, required)
-
-
-#: The arguments every Twilio list takes besides its filters, declared like any other.
-LIST_ARGS: Mapping[str, Arg] = MappingProxyType({"page_size": query("PageSize", page_size)})
-
-
-@frozen
-class Endpoint(Generic[R]):
-    """A declared endpoint: the whole description of one API operation.
-
-    ``path`` is a template whose ``{names}`` are Python argument names; ``record`` is what the
-    response decodes to (None when the API answers 204 or the caller wants the raw JSON);
-    ``key`` is the list key of a list endpoint; ``domain`` picks the base URL.
-    """
-
-    method: str
-    domain: str
-    path: str
-    record: type[R] | None = None
-    args: Mapping[str, Arg] = field(factory=dict)
-    key: str | None = None
-    authenticated: bool = True
-    #: Error classes particular to this endpoint, by status (e.g. ``{409: AlarmLimitError}``).
-    errors: Mapping[int, type[ApiError]] = field(factory=dict)
-
-    @property
-    def is_list(self) -> bool:
-        return self.key is not None
-
-    @property
-    def all_args(self) -> Mapping[str, Arg]:
-        """``args`` (the caller's filters and values) plus, for a list, ``page_size``."""
-        return {**self.args, **LIST_ARGS} if self.key is not None else self.args
 
 
 _NO_ERRORS: Mapping[int, type[ApiError]] = MappingProxyType({})

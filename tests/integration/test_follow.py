@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from twilio_monitor_async import FollowCheckpoint, TwilioMonitorClient, ValidationError
+from twilio_monitor_async import (
+    FollowCheckpoint,
+    TwilioMonitorClient,
+    TwilioMonitorError,
+    ValidationError,
+)
 from twilio_monitor_async.follow import CLOCK_SKEW_ALLOWANCE
 from twilio_monitor_async.testing import FakeTwilio
 
@@ -190,6 +195,20 @@ def test_checkpoint_round_trips_through_json() -> None:
     assert FollowCheckpoint.from_json(checkpoint.to_json()) == checkpoint
     with pytest.raises(ValueError, match="checkpoint"):
         FollowCheckpoint.from_json(b"[]")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"{not json", b'{"high_water": "yesterday"}', b'{"seen": {"NO1": [1]}}', b'{"seen": 3}'],
+)
+def test_a_damaged_checkpoint_is_a_library_error_naming_its_file(
+    tmp_path: Path, damage: bytes
+) -> None:
+    path = tmp_path / "follow.json"
+    path.write_bytes(damage)
+    with pytest.raises(TwilioMonitorError, match=r"follow\.json") as caught:
+        FollowCheckpoint.load(path)
+    assert isinstance(caught.value, ValueError)  # still what callers caught before
 
 
 def move_fake_clock_to_the_present(fake: FakeTwilio) -> None:

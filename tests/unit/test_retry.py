@@ -20,6 +20,7 @@ from twilio_monitor_async import (
     ServerError,
     TruncatedBodyError,
     TwilioMonitorClient,
+    ValidationError,
 )
 from twilio_monitor_async.sansio import Request, error_for
 
@@ -90,6 +91,12 @@ def test_policy_rejects_nonsense() -> None:
         RetryPolicy(attempts=0)
     with pytest.raises(ValueError, match="deadline"):
         RetryPolicy(deadline=0)
+    # Checked by the encoders every argument goes through: a ValidationError naming the field,
+    # not a TypeError from comparing a string with a number.
+    with pytest.raises(ValidationError, match="attempts"):
+        RetryPolicy(attempts="3")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="jitter"):
+        RetryPolicy(jitter=-0.5)
 
 
 async def test_transient_failures_are_retried_then_succeed(mock_http: aioresponses) -> None:

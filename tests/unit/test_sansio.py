@@ -20,19 +20,27 @@ from twilio_monitor_async import (
     ServerError,
     ValidationError,
 )
-from twilio_monitor_async._params import boolean, instant, integer, json_text, repeated, sid, text
+from twilio_monitor_async._endpoints import (
+    boolean,
+    form,
+    header,
+    instant,
+    integer,
+    json_body,
+    json_text,
+    path,
+    query,
+    repeated,
+    sid,
+    text,
+)
 from twilio_monitor_async.sansio import (
     Endpoint,
     Request,
     build_request,
     check_base_url,
     error_for,
-    form,
-    header,
-    json_body,
     parse_page,
-    path,
-    query,
     redact_url,
     resolve_page_link,
     retry_after_seconds,
@@ -298,7 +306,7 @@ def test_check_base_url(url: str, ok: bool) -> None:
 def test_instant_and_date_encoders() -> None:
     from datetime import date
 
-    from twilio_monitor_async._params import date_only
+    from twilio_monitor_async._endpoints import date_only
 
     assert instant("d", datetime(2026, 1, 2, 3, 4, 5)) == "2026-01-02T03:04:05Z"  # naive = UTC
     assert instant("d", date(2026, 1, 2)) == "2026-01-02"

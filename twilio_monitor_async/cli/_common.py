@@ -23,7 +23,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 from click.core import ParameterSource
 
-from .. import _params
+from .. import _dates, _endpoints
 from .._files import CheckpointError
 from ..client import DEFAULT_BASE_URLS, TwilioMonitorClient
 from ..errors import (
@@ -434,7 +434,7 @@ def filter_options(listing: type[Listing[Any]], *, skip: tuple[str, ...] = ()) -
                     name,
                     help=f"Only records {which} this date/time (ISO 8601; {short} for short).",
                 )(command)
-            elif arg.encode is _params.boolean:
+            elif arg.encode is _endpoints.boolean:
                 command = click.option(
                     flag, name, type=click.BOOL, help=f"Filter {wire} (true/false)."
                 )(command)
@@ -450,8 +450,8 @@ def check_date_range(filters: Mapping[str, Any]) -> None:
     start, end = filters.get("start_date"), filters.get("end_date")
     if not start or not end:
         return
-    first = _as_datetime(_params.to_utc("start_date", start), time.min)
-    last = _as_datetime(_params.to_utc("end_date", end), time.max)  # a plain end date: all of it
+    first = _as_datetime(_dates.to_utc("start_date", start), time.min)
+    last = _as_datetime(_dates.to_utc("end_date", end), time.max)  # a plain end date: all of it
     if first > last:
         raise click.UsageError(f"--start-date ({start}) is after --end-date ({end})")
 

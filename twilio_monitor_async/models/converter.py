@@ -19,14 +19,13 @@ import typing
 import warnings
 from collections.abc import Callable
 from datetime import date, datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
 
+from .._dates import parse_datetime
 from ..errors import DecodeWarning
-from ._rfc2822 import parse_rfc2822
 
 __all__ = [
     "SharedText",
@@ -39,44 +38,6 @@ __all__ = [
 T = TypeVar("T")
 
 converter = cattrs.Converter(detailed_validation=False)
-
-_EPOCH_MILLIS_CUTOFF = 10_000_000_000  # larger numbers are milliseconds, smaller ones seconds
-
-
-def parse_datetime(value: Any) -> datetime:
-    """Any date the Twilio APIs send, as an aware datetime (UTC unless the value says otherwise).
-
-    ISO 8601 (``2015-07-30T20:00:00Z``, with or without fractions or offset, or a bare date),
-    RFC 2822 (``Thu, 30 Apr 2015 16:47:33 +0000``) and epoch seconds or milliseconds.
-    """
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, bool):
-        raise TypeError("a boolean is not a date")
-    if isinstance(value, int | float):
-        seconds = value / 1000 if abs(value) >= _EPOCH_MILLIS_CUTOFF else value
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
-    if not isinstance(value, str):
-        raise TypeError(f"expected a date string, got {type(value).__name__}")
-    text = value.strip()
-    if text[:1].isalpha():  # a day name: Api 2010's RFC 2822, the fast way when it fits
-        fast = parse_rfc2822(text)
-        if fast is not None:
-            return fast
-    if text[-1:] in ("Z", "z"):
-        text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not take the Z suffix
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        if text.isdigit():
-            return parse_datetime(int(text))
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            raise ValueError(f"unrecognised date {value!r}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed
 
 
 def _structure_datetime(value: Any, _: Any) -> datetime:

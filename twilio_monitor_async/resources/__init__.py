@@ -4,16 +4,19 @@ from ._base import ApiContext, Fetching, Following, Listing, Resource
 from .alarms import Alarms
 from .events_v1 import EventTypes, Schemas, SchemaVersions, Sinks, SubscribedEvents, Subscriptions
 from .monitor import Alerts, Events
+from .notifications import CallNotifications, Notifications
 
 __all__ = [
     "Alarms",
     "Alerts",
     "ApiContext",
+    "CallNotifications",
     "EventTypes",
     "Events",
     "Fetching",
     "Following",
     "Listing",
+    "Notifications",
     "Resource",
     "SchemaVersions",
     "Schemas",

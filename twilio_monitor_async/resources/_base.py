@@ -12,18 +12,27 @@ from __future__ import annotations
 import builtins
 import operator
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypedDict, TypeVar
 
 import attrs
 from typing_extensions import Unpack
 
-from .. import _params, bulk
+from .. import _endpoints, bulk
+from .._dates import as_utc_datetime
+from .._endpoints import (
+    Endpoint,
+    check,
+    duration,
+    positive_integer,
+    seconds,
+    shard_count,
+)
 from ..errors import DecodeError, ValidationError
 from ..follow import FollowCheckpoint, follow_records
 from ..models.converter import converter
 from ..paging import Page, PageReader, iterate_pages, iterate_records
-from ..sansio import Endpoint, Request, build_request, redact_url
+from ..sansio import Request, build_request, redact_url
 from ..sender import ParsedResponse, Sender
 
 __all__ = [
@@ -116,14 +125,6 @@ def decode_record(response: ParsedResponse, record: type[R]) -> R:
         ) from None
 
 
-def _positive(field: str, value: int | None) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(field, f"must be a positive integer, got {value!r}")
-    return value
-
-
 def _refuse_with_page_url(page_size: int | None, filters: Mapping[str, Any]) -> None:
     if filters or page_size is not None:
         name = next(iter(filters), "page_size")
@@ -152,7 +153,7 @@ class Listing(Resource, Generic[R]):
         return self._request(self.list_endpoint, {**filters, "page_size": page_size})
 
     def _walk_size(self, limit: int | None, page_size: int | None) -> int:
-        _positive("limit", limit)
+        check("limit", limit, positive_integer)
         if page_size is not None:
             return page_size
         return min(limit, MAX_PAGE_SIZE) if limit is not None else MAX_PAGE_SIZE
@@ -171,7 +172,9 @@ class Listing(Resource, Generic[R]):
                 "shards", f"{type(self).__name__} has no {missing[0]} filter to shard on"
             )
         start_arg = args[self.window_filters[0]]
-        return timedelta(days=1) if start_arg.encode is _params.date_only else timedelta(seconds=1)
+        return (
+            timedelta(days=1) if start_arg.encode is _endpoints.date_only else timedelta(seconds=1)
+        )
 
     def window_walks(
         self, windows: Iterable[Mapping[str, Any]], *, page_size: int | None = None
@@ -211,7 +214,7 @@ class Listing(Resource, Generic[R]):
         page_url: str | None = None,
         prefetch: bool = True,
     ) -> AsyncIterator[Page[R]]:
-        _positive("page_limit", page_limit)
+        check("page_limit", page_limit, positive_integer)
         reader = self._reader()
         if page_url is not None:
             _refuse_with_page_url(page_size, filters)
@@ -256,7 +259,8 @@ class Listing(Resource, Generic[R]):
         prefetch: bool = True,
         shards: int | None = None,
     ) -> AsyncIterator[R]:
-        _positive("page_limit", page_limit)
+        check("page_limit", page_limit, positive_integer)
+        check("shards", shards, shard_count)  # by name, before any work: it bounds the tasks
         if shards is not None:
             if page_limit is not None:
                 raise ValidationError("page_limit", "cannot be combined with shards")
@@ -404,24 +408,11 @@ class Following(Listing[R]):
         for name in ("start_date", "end_date"):
             if name in filters:
                 raise ValidationError(name, "follow() manages the dates; use since= instead")
-        if not isinstance(lookback, timedelta) or lookback < timedelta(0):
-            raise ValidationError("lookback", "must be a non-negative timedelta")
-        if (
-            isinstance(poll_interval, bool)
-            or not isinstance(poll_interval, int | float)
-            or poll_interval < 0
-        ):
-            raise ValidationError("poll_interval", "must be a non-negative number of seconds")
-        _positive("max_polls", max_polls)
+        duration()("lookback", lookback)
+        seconds()("poll_interval", poll_interval)
+        check("max_polls", max_polls, positive_integer)
         self._request(self.list_endpoint, filters)  # refuse bad filters now, not at the first poll
-        start = None
-        if since is not None:
-            moment = _params.to_utc("since", since)
-            start = (
-                moment
-                if isinstance(moment, datetime)
-                else datetime.combine(moment, time(), timezone.utc)
-            )
+        start = None if since is None else as_utc_datetime("since", since)
         return follow_records(
             lambda limit=None, **dates: self._stream({**filters, **dates}, limit=limit),
             date_of=operator.attrgetter(self.follow_date_field),

@@ -15,12 +15,21 @@ from typing import TypedDict
 
 from typing_extensions import Unpack
 
-from .._alarm_params import alarm_config, enabled_flag
-from .._params import choice, sid, text
+from .._endpoints import (
+    Arg,
+    Endpoint,
+    choice,
+    header,
+    json_body,
+    json_boolean,
+    path,
+    query,
+    sid,
+    text,
+)
 from ..errors import AlarmLimitError
-from ..models.alarms import Alarm, AlarmConfig, AlarmSid, SortOrder
+from ..models.alarms import Alarm, AlarmConfig, AlarmSid, SortOrder, alarm_config
 from ..paging import Page
-from ..sansio import Arg, Endpoint, header, json_body, path, query
 from ._base import Fetching, Listing
 
 __all__ = ["Alarms"]
@@ -139,7 +148,7 @@ class Alarms(Listing[Alarm], Fetching[Alarm]):
         "monitor",
         _PATH + "/status",
         None,
-        {"sid": _SID, "enabled": Arg("json", enabled_flag, "enabled", required=True)},
+        {"sid": _SID, "enabled": Arg("json", json_boolean, "enabled", required=True)},
     )
 
     async def create(self, config: AlarmConfig, idempotency_token: str | None = None) -> str:

@@ -2,8 +2,10 @@
 
 The Events API is form-encoded like the rest of Twilio's REST APIs, with two JSON-in-a-form
 values: ``SinkConfiguration`` is one JSON string, and ``Types`` is the key repeated with one JSON
-object each. Sub-resources (a schema's versions, a subscription's subscribed events) are the
-same classes bound to their parent's id.
+object each (checked by ``event_type_refs`` below, so a typo in a key or a version that is not
+a positive integer is refused before the request, with its index named). Sub-resources (a
+schema's versions, a subscription's subscribed events) are the same classes bound to their
+parent's id.
 """
 
 from __future__ import annotations
@@ -12,10 +14,23 @@ import builtins
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any, TypedDict
 
+import orjson
 from typing_extensions import Unpack
 
-from .._events_params import event_type_refs
-from .._params import boolean, choice, integer, json_text, sid, text
+from .._endpoints import (
+    Endpoint,
+    boolean,
+    choice,
+    form,
+    integer,
+    json_text,
+    path,
+    positive_integer,
+    query,
+    sid,
+    text,
+)
+from ..errors import ValidationError
 from ..models.events_v1 import (
     EventType,
     Schema,
@@ -28,7 +43,6 @@ from ..models.events_v1 import (
     Subscription,
 )
 from ..paging import Page
-from ..sansio import Endpoint, form, path, query
 from ._base import Fetching, Listing
 
 __all__ = ["EventTypes", "SchemaVersions", "Schemas", "Sinks", "SubscribedEvents", "Subscriptions"]
@@ -38,6 +52,41 @@ _SUBSCRIPTION = path(sid("DF"))
 _NAME = path(text())
 _VERSION = integer(minimum=1)
 _DESCRIPTION = text()
+_EVENT_TYPE_REF_KEYS = frozenset({"type", "schema_version"})
+
+
+def _event_type_ref(field: str, item: Any) -> str:
+    if not isinstance(item, Mapping):
+        raise ValidationError(
+            field, f'must be a mapping like {{"type": ..., "schema_version": ...}}, got {item!r}'
+        )
+    unknown = set(item) - _EVENT_TYPE_REF_KEYS
+    if unknown:
+        raise ValidationError(
+            field, f"has unknown keys {sorted(unknown)} (known: type, schema_version)"
+        )
+    event_type = item.get("type")
+    if not isinstance(event_type, str) or not event_type:
+        raise ValidationError(field, "needs a non-empty 'type'")
+    doc: dict[str, Any] = {"type": event_type}
+    version = item.get("schema_version")
+    if version is not None:
+        try:
+            positive_integer("schema_version", version)
+        except ValidationError as refusal:  # the item is what the caller wrote: name it
+            raise ValidationError(field, f"'schema_version' {refusal.reason}") from None
+        doc["schema_version"] = version
+    return orjson.dumps(doc).decode()
+
+
+def event_type_refs(field: str, value: Any) -> list[str]:
+    """At least one event type reference, each sent as its own ``Types`` JSON object."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise ValidationError(field, "must be a list of {'type': ..., 'schema_version': ...}")
+    items = list(value)
+    if not items:
+        raise ValidationError(field, "must name at least one event type")
+    return [_event_type_ref(f"{field}[{index}]", item) for index, item in enumerate(items)]
 
 
 class EventTypeFilters(TypedDict, total=False):

@@ -9,11 +9,10 @@ from typing import TypedDict
 
 from typing_extensions import Unpack
 
-from .._params import choice, instant, sid, text
+from .._endpoints import Endpoint, choice, instant, path, query, sid, text
 from ..follow import FollowCheckpoint
 from ..models.monitor import Alert, AlertInstance, Event, LogLevel
 from ..paging import Page
-from ..sansio import Endpoint, path, query
 from ._base import DateLike, Fetching, Following
 
 __all__ = ["Alerts", "Events"]

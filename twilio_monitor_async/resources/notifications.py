@@ -1,10 +1,11 @@
 """Api 2010 Notifications (deprecated by Twilio, still served), as declarations.
 
-One resource serves two collections that differ only by path: the account's notifications and
-one call's (``for_call(call_sid)``, or ``call_sid=`` on a call). Both are declared;
-``_request`` picks the call-scoped declaration when a call SID is given, so ``stream``/``list``/``page``/``pages``/``fetch`` and the paging
-engine are the same ones every other list uses. The account SID in the path is filled in from
-the client (``account_sid=`` on a call overrides it, e.g. for a subaccount).
+Two collections differ only by path: the account's notifications (``client.notifications``)
+and one call's (``client.notifications.for_call(call_sid)``, a ``CallNotifications`` bound to
+the call like ``client.schemas.versions(schema_id)`` is bound to its schema). Each declares its
+own endpoints; ``call_sid=`` on the account's verbs is kept as a shorthand that hands the call
+to ``for_call``. The account SID in the path is filled in from the client (``account_sid=`` on a
+call overrides it, e.g. for a subaccount).
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from typing import Any, TypedDict
 
 from typing_extensions import Unpack
 
-from .._params import coded, date_only, sid
+from .._endpoints import Arg, Endpoint, coded, date_only, path, query, sid
 from ..models.notifications import Notification, NotificationInstance, NotificationLog
 from ..paging import Page
-from ..sansio import Arg, Endpoint, Request, path, query
 from ._base import DateLike, Fetching, Listing
 
-__all__ = ["Notifications"]
+__all__ = ["CallNotifications", "Notifications"]
 
 _ACCOUNT = "/2010-04-01/Accounts/{account_sid}"
 _CALL = _ACCOUNT + "/Calls/{call_sid}"
@@ -81,8 +81,6 @@ class Notifications(Listing[Notification], Fetching[NotificationInstance]):
 
     list_endpoint = _list(_ACCOUNT)
     fetch_endpoint = _fetch(_ACCOUNT)
-    call_list_endpoint = _list(_CALL, call_sid=path(sid("CA")))
-    call_fetch_endpoint = _fetch(_CALL, call_sid=path(sid("CA")))
 
     def stream(
         self,
@@ -95,8 +93,9 @@ class Notifications(Listing[Notification], Fetching[NotificationInstance]):
         **filters: Unpack[NotificationFilters],
     ) -> AsyncIterator[Notification]:
         """See ``Listing.stream``; ``filters`` are the ones above."""
-        return self._stream(
-            dict(filters),
+        listing, rest = self._scoped(filters)
+        return listing._stream(
+            rest,
             limit=limit,
             page_size=page_size,
             page_limit=page_limit,
@@ -115,8 +114,9 @@ class Notifications(Listing[Notification], Fetching[NotificationInstance]):
         **filters: Unpack[NotificationFilters],
     ) -> builtins.list[Notification]:
         """See ``Listing.list``; ``filters`` are the ones above."""
-        return await self._list(
-            dict(filters),
+        listing, rest = self._scoped(filters)
+        return await listing._list(
+            rest,
             limit=limit,
             page_size=page_size,
             page_limit=page_limit,
@@ -132,7 +132,8 @@ class Notifications(Listing[Notification], Fetching[NotificationInstance]):
         **filters: Unpack[NotificationFilters],
     ) -> Page[Notification]:
         """See ``Listing.page``; ``filters`` are the ones above."""
-        return await self._page(dict(filters), page_size=page_size, page_url=page_url)
+        listing, rest = self._scoped(filters)
+        return await listing._page(rest, page_size=page_size, page_url=page_url)
 
     def pages(
         self,
@@ -144,35 +145,39 @@ class Notifications(Listing[Notification], Fetching[NotificationInstance]):
         **filters: Unpack[NotificationFilters],
     ) -> AsyncIterator[Page[Notification]]:
         """See ``Listing.pages``; ``filters`` are the ones above."""
-        return self._pages(
-            dict(filters),
+        listing, rest = self._scoped(filters)
+        return listing._pages(
+            rest,
             page_size=page_size,
             page_limit=page_limit,
             page_url=page_url,
             prefetch=prefetch,
         )
 
-    def _request(self, endpoint: Endpoint[Any], arguments: Mapping[str, Any]) -> Request:
-        arguments = dict(arguments)
-        call_sid = arguments.pop("call_sid", None)
-        if call_sid is None:  # not `or`: a falsy value is still the caller's, to be refused
-            call_sid = self._bound.get("call_sid")
-        if call_sid is not None:
-            if endpoint is self.list_endpoint:
-                endpoint = self.call_list_endpoint
-            elif endpoint is self.fetch_endpoint:
-                endpoint = self.call_fetch_endpoint
-            arguments["call_sid"] = call_sid
-        return super()._request(endpoint, arguments)
+    def _scoped(self, filters: Mapping[str, Any]) -> tuple[Notifications, dict[str, Any]]:
+        """The listing a call's ``call_sid=`` filter stands for (its ``for_call``), and the rest."""
+        rest = dict(filters)
+        call_sid = rest.pop("call_sid", None)
+        # `is None`, not falsy: an empty call_sid is the caller's, for the declaration to refuse.
+        return (self, rest) if call_sid is None else (self.for_call(call_sid), rest)
 
-    def for_call(self, call_sid: str) -> Notifications:
+    def for_call(self, call_sid: str) -> CallNotifications:
         """The notifications of one call (a CA... SID, checked when a request is made), with
         the same verbs: ``client.notifications.for_call(call_sid).list(...)``."""
-        return Notifications(self._context, **self._bound, call_sid=call_sid)
+        return CallNotifications(self._context, **{**self._bound, "call_sid": call_sid})
 
     async def fetch(self, sid: str, *, call_sid: str | None = None) -> NotificationInstance:
         """The instance view of one notification (request variables, response body and headers).
 
-        With ``call_sid`` it is read through the call's notifications.
+        With ``call_sid`` it is read through the call's notifications (``for_call``).
         """
-        return await self._call(self.fetch_endpoint, sid=sid, call_sid=call_sid)
+        listing = self if call_sid is None else self.for_call(call_sid)
+        return await listing._call(listing.fetch_endpoint, sid=sid)
+
+
+class CallNotifications(Notifications):
+    """``client.notifications.for_call(call_sid)``: one call's notifications, newest first, with
+    the filters and verbs of ``client.notifications``."""
+
+    list_endpoint = _list(_CALL, call_sid=path(sid("CA")))
+    fetch_endpoint = _fetch(_CALL, call_sid=path(sid("CA")))

@@ -12,7 +12,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from typing import Any, Literal
 
-from .._params import Encoder, http_url, repeated, text
+from .._endpoints import (
+    Encoder,
+    Endpoint,
+    check,
+    email,
+    form,
+    http_url,
+    path,
+    positive_integer,
+    repeated,
+    seconds,
+    text,
+)
 from ..errors import ValidationError
 from ..models.status_page import (
     Incident,
@@ -27,7 +39,6 @@ from ..models.status_page import (
     _Maintenances,
     _SubscriberDocument,
 )
-from ..sansio import Endpoint, form, path
 from ..watch import StatusChange, watch_status
 from ._base import Resource
 
@@ -48,15 +59,6 @@ def _component_id(field: str, value: Any) -> str:
     return encoded
 
 
-def _email(field: str, value: Any) -> str:
-    address = text(max_length=254)(field, value)
-    assert isinstance(address, str)
-    local, at, domain = address.rpartition("@")
-    if not at or not local or "." not in domain or any(c.isspace() for c in address):
-        raise ValidationError(field, f"{value!r} is not an email address")
-    return address
-
-
 def _phone_country(field: str, value: Any) -> str:
     code = text(max_length=2)(field, value)
     assert isinstance(code, str)
@@ -67,7 +69,7 @@ def _phone_country(field: str, value: Any) -> str:
 
 _component_ids: Encoder = repeated(_component_id)
 _SUBSCRIBER_FIELDS = {
-    "email": form("subscriber[email]", _email),
+    "email": form("subscriber[email]", email),
     "phone_number": form("subscriber[phone_number]", text(max_length=32)),
     "phone_country": form("subscriber[phone_country]", _phone_country),
     "webhook_url": form("subscriber[endpoint]", http_url),
@@ -179,12 +181,8 @@ class StatusPage(Resource):
 
         Polls the summary every ``interval`` seconds; the first poll is the baseline.
         """
-        if isinstance(interval, bool) or not isinstance(interval, int | float) or interval < 0:
-            raise ValidationError("interval", "must be a non-negative number of seconds")
-        if max_polls is not None and (
-            isinstance(max_polls, bool) or not isinstance(max_polls, int) or max_polls < 1
-        ):
-            raise ValidationError("max_polls", "must be a positive integer")
+        seconds()("interval", interval)
+        check("max_polls", max_polls, positive_integer)
         return watch_status(self.summary, interval=float(interval), max_polls=max_polls)
 
     # -- subscribers --------------------------------------------------------------------------

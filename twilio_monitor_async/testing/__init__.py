@@ -15,7 +15,7 @@ from ._live import OPEN_INCIDENT, LiveClock, live_account
 from ._routes import CustomRoute, InstanceRoute, ListRoute
 from ._server import FakeTwilio, create_app
 from ._state import ALL_FAULTS, FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, FakeStats, FaultPlan, SeenRequest
-from ._status_page import FakeStatusPage
+from ._status_page_state import FakeStatusPage
 from ._store import Collection, Day, Match, Since, Until
 from ._transport import FakeTransport
 

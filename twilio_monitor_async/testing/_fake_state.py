@@ -17,6 +17,7 @@ from attrs import define
 from . import _alarms, _events_v1, _monitor, _notifications, _seed, _status_page
 from ._routes import FakeRoute
 from ._state import DEFAULT_NOW, ServerState
+from ._status_page_state import FakeStatusPage
 
 __all__ = ["API_MODULES", "ROUTES", "FakeState"]
 
@@ -52,10 +53,10 @@ class FakeState(ServerState):
         return state
 
     @property
-    def status_page(self) -> _status_page.FakeStatusPage:
+    def status_page(self) -> FakeStatusPage:
         """The fake status page's state (components, incidents, ...): change it to simulate an
         outage."""
-        page: _status_page.FakeStatusPage = self.extra["status_page"]
+        page: FakeStatusPage = self.extra["status_page"]
         return page
 
     def add_alert(self, **fields: Any) -> dict[str, Any]:

@@ -12,11 +12,12 @@ import bisect
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
 import orjson
 from attrs import frozen
+
+from .._dates import parse_datetime
 
 __all__ = ["Collection", "Day", "Match", "Since", "Until"]
 
@@ -63,23 +64,13 @@ Filter = Match | Since | Until | Day
 
 @functools.lru_cache(maxsize=65536)
 def day_of(value: str) -> date:
-    """The UTC calendar day of an ISO 8601 or RFC 2822 date string (ValueError if neither)."""
-    text = value.strip()
-    try:
-        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            raise ValueError(f"not a date: {value!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).date()
+    """The UTC calendar day of a record's date string (ValueError if it is not a date)."""
+    return parse_datetime(value.strip()).astimezone(timezone.utc).date()
 
 
 def iso_bound(value: str, *, upper: bool) -> str:
     """A wire date as a comparable ISO string (``YYYY-MM-DDTHH:MM:SSZ``); ValueError if bad."""
-    from datetime import date, datetime, timezone
+    from datetime import date, timezone
 
     text = value.strip()
     if len(text) == 10:

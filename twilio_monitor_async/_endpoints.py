@@ -1,8 +1,12 @@
-"""Argument encoders: each checks one Python argument and turns it into its wire value.
+"""The vocabulary endpoints are declared in: ``Endpoint``, ``Arg`` and the argument encoders.
 
-An encoder is a small callable ``(field, value) -> wire value``. Endpoint declarations pair a
-Python argument name with a wire name and one of these, so validation happens in one place,
-before any request exists, and every refusal names the argument the caller wrote.
+An ``Endpoint`` is the whole description of one API operation (method, domain, path template,
+record, arguments, its own error classes); each ``Arg`` pairs a Python argument name with where
+it goes on the wire and an encoder. An encoder is a small callable ``(field, value) -> wire
+value`` that checks one argument and refuses it with a ``ValidationError`` naming the argument
+the caller wrote. Method arguments that never go on the wire (``limit``, ``shards``,
+``concurrency``, ``poll_interval``, ...) are checked by the same encoders (``check``), so each
+rule has one home. ``sansio.build_request`` turns a declaration and arguments into a request.
 """
 
 from __future__ import annotations
@@ -10,29 +14,48 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, timezone
-from typing import Any, TypeVar
+from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import Any, Generic, Literal, TypeVar
 
 import orjson
+from attrs import field, frozen
+from yarl import URL
 
-from .errors import ValidationError
-from .models.converter import parse_datetime
+from ._dates import to_utc
+from .errors import ApiError, ValidationError
 
 __all__ = [
+    "LIST_ARGS",
+    "MAX_SHARDS",
+    "Arg",
+    "Encoder",
+    "Endpoint",
     "WireValue",
     "boolean",
     "check",
     "choice",
     "coded",
     "date_only",
+    "duration",
+    "email",
+    "form",
+    "header",
     "http_url",
     "instant",
     "integer",
+    "json_body",
+    "json_boolean",
     "json_text",
+    "number",
     "page_size",
+    "path",
     "positive_integer",
+    "query",
     "repeated",
+    "request_rate",
     "seconds",
+    "shard_count",
     "sid",
     "text",
 ]
@@ -42,6 +65,9 @@ WireValue = str | list[str]
 Encoder = Callable[[str, Any], WireValue]
 
 V = TypeVar("V")
+R = TypeVar("R")
+
+Location = Literal["path", "query", "form", "json", "header"]
 
 _HEX32 = "[0-9a-fA-F]{32}"
 
@@ -139,8 +165,15 @@ page_size = integer(minimum=1, maximum=1000)
 positive_integer = integer(minimum=1)
 
 
-def seconds(*, positive: bool = False) -> Encoder:
-    """A duration in seconds (an int or a float): at least 0, or above 0 with ``positive``."""
+#: Most shards a sharded walk takes: each is a walker, and the range is cut into four times
+#: as many windows, so this bounds the tasks and requests one call can set off.
+MAX_SHARDS = 1000
+#: ``shards=``: 1 to MAX_SHARDS.
+shard_count = integer(minimum=1, maximum=MAX_SHARDS)
+
+
+def number(unit: str, *, positive: bool = False) -> Encoder:
+    """A quantity of ``unit`` (an int or a float): at least 0, or above 0 with ``positive``."""
     rule = "a positive" if positive else "a non-negative"
 
     def encode(field: str, value: Any) -> str:
@@ -150,8 +183,31 @@ def seconds(*, positive: bool = False) -> Encoder:
             or value != value  # NaN
             or (value <= 0 if positive else value < 0)
         ):
-            raise ValidationError(field, f"must be {rule} number of seconds, got {value!r}")
+            raise ValidationError(field, f"must be {rule} number of {unit}, got {value!r}")
         return str(value)
+
+    return encode
+
+
+#: A rate: ``rate_limit=`` on the client and on RequestLimits.
+request_rate = number("requests a second", positive=True)
+
+
+def seconds(*, positive: bool = False) -> Encoder:
+    """A duration in seconds (an int or a float): at least 0, or above 0 with ``positive``."""
+    return number("seconds", positive=positive)
+
+
+def duration(*, positive: bool = False) -> Encoder:
+    """A ``timedelta``: at least zero, or above zero with ``positive``."""
+    rule = "a positive" if positive else "a non-negative"
+
+    def encode(field: str, value: Any) -> str:
+        if not isinstance(value, timedelta) or (
+            value <= timedelta(0) if positive else value < timedelta(0)
+        ):
+            raise ValidationError(field, f"must be {rule} timedelta, got {value!r}")
+        return str(value.total_seconds())
 
     return encode
 
@@ -174,35 +230,6 @@ def boolean(field: str, value: Any) -> str:
     return "true" if value else "false"
 
 
-def to_utc(field: str, value: Any) -> datetime | date:
-    """A datetime, a date, or an ISO 8601 string, as an aware UTC datetime or a plain date.
-
-    Naive datetimes are taken to be UTC, as Twilio's API documents its dates in GMT.
-    """
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        stripped = value.strip()
-        if len(stripped) == 10:
-            try:
-                return date.fromisoformat(stripped)
-            except ValueError:
-                pass
-        try:
-            return parse_datetime(stripped).astimezone(timezone.utc)
-        except (ValueError, TypeError):
-            raise ValidationError(
-                field, f"{value!r} is not a date: use a datetime, a date or an ISO 8601 string"
-            ) from None
-    raise ValidationError(
-        field, f"must be a datetime, a date or an ISO 8601 string, got {type(value).__name__}"
-    )
-
-
 def instant(field: str, value: Any) -> str:
     """A date-time filter: ``YYYY-MM-DDThh:mm:ssZ`` in UTC, or ``YYYY-MM-DD`` for a plain date."""
     moment = to_utc(field, value)
@@ -220,15 +247,42 @@ def date_only(field: str, value: Any) -> str:
 
 
 def http_url(field: str, value: Any) -> str:
-    """An absolute ``http(s)://`` URL with a host (a webhook endpoint), under 2000 characters."""
+    """One absolute ``http(s)://`` URL with a host (a webhook endpoint), under 2000 characters."""
     if not isinstance(value, str):
-        raise ValidationError(field, f"must be a URL string, got {type(value).__name__}")
-    scheme, sep, rest = value.partition("://")
-    host = rest.split("/", 1)[0]
-    if not sep or scheme.lower() not in ("http", "https") or not host or " " in value:
-        raise ValidationError(field, f"{value!r} is not an absolute http(s) URL")
+        raise ValidationError(field, f"must be one URL string, got {type(value).__name__}")
     if len(value) >= 2000:
-        raise ValidationError(field, "must be shorter than 2000 characters")
+        raise ValidationError(field, f"must be less than 2000 characters, got {len(value)}")
+    try:
+        url: URL | None = URL(value)
+    except (ValueError, TypeError):
+        url = None
+    if (
+        url is None
+        or url.scheme not in ("http", "https")
+        or not url.host
+        or any(ch.isspace() for ch in value)
+    ):
+        raise ValidationError(field, f"{value!r} is not one absolute http(s) URL")
+    return value
+
+
+# Deliberately plain: one @, no spaces, a dot in the domain, no empty labels.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+
+
+def email(field: str, value: Any) -> str:
+    """An email address (at most 254 characters)."""
+    address = text(max_length=254)(field, value)
+    assert isinstance(address, str)
+    if not _EMAIL.fullmatch(address):
+        raise ValidationError(field, f"{value!r} is not an email address")
+    return address
+
+
+def json_boolean(field: str, value: Any) -> bool:
+    """A real JSON boolean (``{"enabled": true}``), not Twilio's form ``true``."""
+    if not isinstance(value, bool):
+        raise ValidationError(field, f"must be True or False, got {type(value).__name__}")
     return value
 
 
@@ -258,3 +312,72 @@ def repeated(inner: Encoder, *, max_items: int | None = None) -> Encoder:
         return out
 
     return encode
+
+
+# -- declarations ----------------------------------------------------------------------------------
+
+
+@frozen
+class Arg:
+    """One Python argument of an endpoint: where it goes, under which wire name, how encoded.
+
+    For ``json`` with no wire name the encoded value is the whole JSON body.
+    """
+
+    location: Location
+    encode: Callable[[str, Any], Any]
+    wire: str | None = None
+    required: bool = False
+
+
+def path(encode: Encoder) -> Arg:
+    return Arg("path", encode, required=True)
+
+
+def query(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
+    return Arg("query", encode, wire, required)
+
+
+def form(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
+    return Arg("form", encode, wire, required)
+
+
+def json_body(encode: Callable[[str, Any], Any], wire: str | None = None) -> Arg:
+    return Arg("json", encode, wire, required=wire is None)
+
+
+def header(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
+    return Arg("header", encode, wire, required)
+
+
+#: The arguments every Twilio list takes besides its filters, declared like any other.
+LIST_ARGS: Mapping[str, Arg] = MappingProxyType({"page_size": query("PageSize", page_size)})
+
+
+@frozen
+class Endpoint(Generic[R]):
+    """A declared endpoint: the whole description of one API operation.
+
+    ``path`` is a template whose ``{names}`` are Python argument names; ``record`` is what the
+    response decodes to (None when the API answers 204 or the caller wants the raw JSON);
+    ``key`` is the list key of a list endpoint; ``domain`` picks the base URL.
+    """
+
+    method: str
+    domain: str
+    path: str
+    record: type[R] | None = None
+    args: Mapping[str, Arg] = field(factory=dict)
+    key: str | None = None
+    authenticated: bool = True
+    #: Error classes particular to this endpoint, by status (e.g. ``{409: AlarmLimitError}``).
+    errors: Mapping[int, type[ApiError]] = field(factory=dict)
+
+    @property
+    def is_list(self) -> bool:
+        return self.key is not None
+
+    @property
+    def all_args(self) -> Mapping[str, Arg]:
+        """``args`` (the caller's filters and values) plus, for a list, ``page_size``."""
+        return {**self.args, **LIST_ARGS} if self.key is not None else self.args
