@@ -17,7 +17,6 @@ import shlex
 import sys
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import date, datetime, time, timezone
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -450,16 +449,10 @@ def check_date_range(filters: Mapping[str, Any]) -> None:
     start, end = filters.get("start_date"), filters.get("end_date")
     if not start or not end:
         return
-    first = _as_datetime(_dates.to_utc("start_date", start), time.min)
-    last = _as_datetime(_dates.to_utc("end_date", end), time.max)  # a plain end date: all of it
+    first = _dates.as_utc_datetime("start_date", start)
+    last = _dates.as_utc_datetime("end_date", end, end_of_day=True)  # a plain end date: all of it
     if first > last:
         raise click.UsageError(f"--start-date ({start}) is after --end-date ({end})")
-
-
-def _as_datetime(moment: datetime | date, at: time) -> datetime:
-    if isinstance(moment, datetime):
-        return moment
-    return datetime.combine(moment, at, tzinfo=timezone.utc)
 
 
 def fail(message: str, exit_code: int) -> NoReturn:
