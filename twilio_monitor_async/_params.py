@@ -25,11 +25,13 @@ __all__ = [
     "choice",
     "coded",
     "date_only",
+    "header_value",
     "http_url",
     "instant",
     "integer",
     "json_text",
     "page_size",
+    "path_segment",
     "positive_integer",
     "repeated",
     "seconds",
@@ -256,5 +258,35 @@ def repeated(inner: Encoder, *, max_items: int | None = None) -> Encoder:
             encoded = inner(f"{field}[{index}]", item)
             out.extend(encoded if isinstance(encoded, list) else [encoded])
         return out
+
+    return encode
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def path_segment(inner: Encoder) -> Encoder:
+    """``inner``, for a value that becomes one segment of the URL path: ``.`` and ``..`` are
+    refused, as a server or proxy normalising the path would send the request elsewhere."""
+
+    def encode(field: str, value: Any) -> WireValue:
+        encoded = inner(field, value)
+        if encoded in (".", ".."):
+            raise ValidationError(field, f"{encoded!r} is not allowed: it would change the path")
+        return encoded
+
+    return encode
+
+
+def header_value(inner: Encoder) -> Encoder:
+    """``inner``, for a value sent as an HTTP header: control characters (CR, LF, ...) are
+    refused, as they would end the header and start another."""
+
+    def encode(field: str, value: Any) -> WireValue:
+        encoded = inner(field, value)
+        for item in encoded if isinstance(encoded, list) else [encoded]:
+            if _CONTROL.search(item):
+                raise ValidationError(field, "must not contain control characters (CR, LF, ...)")
+        return encoded
 
     return encode
