@@ -99,6 +99,12 @@ def _count(_: Any, attribute: Any, value: Any) -> None:
     check(attribute.name, value, positive_integer)
 
 
+def _byte_count(_: Any, attribute: Any, value: Any) -> None:
+    if value is None:  # a cap is always on: None would read an endless body forever
+        raise ValidationError(attribute.name, "must be a positive integer (bytes), not None")
+    check(attribute.name, value, positive_integer)
+
+
 def _retry_policy(value: Any) -> Any:
     if isinstance(value, bool):
         return RetryPolicy() if value else RetryPolicy.disabled()
@@ -145,7 +151,7 @@ class ClientConfig:
     rate_limit: float | None = field(default=None, validator=_rate)
     #: The largest response body read (as sent, and once inflated): past it,
     #: ``ResponseTooLargeError``. The default is far above Twilio's largest page.
-    max_response_bytes: int = field(default=DEFAULT_MAX_RESPONSE_BYTES, validator=_count)
+    max_response_bytes: int = field(default=DEFAULT_MAX_RESPONSE_BYTES, validator=_byte_count)
     #: Plain ``http://`` to a host that is not loopback (a fake server in another container).
     allow_insecure_http: bool = field(default=False, validator=_flag)
 
