@@ -192,7 +192,7 @@ class Sender:
         host = host_of(request.url)
         loop = asyncio.get_running_loop()
         paused = self.limits.resume_in(host)
-        if paused > deadline - loop.time():
+        if paused and paused > deadline - loop.time():
             # An earlier 429 from this host asked for a pause longer than this request may
             # still take: fail now rather than sleep past the caller's deadline.
             error = RateLimitError(

@@ -41,6 +41,7 @@ from twilio_monitor_async.testing import FakeTransport, FakeTwilio, FaultPlan
 
 from ..conftest import ACCOUNT_SID, AUTH_TOKEN
 from ..waiting import until
+from . import _figures
 
 TRANSPORTS = ["aiohttp", "in-process"]
 FAST = RetryPolicy(attempts=3, backoff_initial=0.001, backoff_max=0.01, jitter=0.1)
@@ -60,6 +61,11 @@ async def serve(kind: str, **sizes: int) -> AsyncIterator[FakeTwilio | FakeTrans
 
 def monitor_host(fake: FakeTwilio | FakeTransport, client: TwilioMonitorClient) -> str:
     return host_of(client.base_urls["monitor"])
+
+
+async def collect(records: AsyncIterator[Any], into: list[str]) -> None:
+    async for record in records:
+        into.append(record.sid)
 
 
 # -- 1. Retry-After and pauses -----------------------------------------------------------------
@@ -145,25 +151,28 @@ async def test_a_pause_applies_to_the_host_that_asked_for_it_only() -> None:
 async def test_bodies_past_the_cap_are_refused_with_bounded_memory(
     transport: str, mode: str
 ) -> None:
-    async with serve(transport, alerts=5) as fake:
-        async with fake.client(retry=FAST, max_response_bytes=CAP) as client:
-            fake.faults = FaultPlan(rate=1.0, kinds=(mode,))
-            tracemalloc.start()
-            try:
-                with pytest.raises(ResponseTooLargeError) as caught:
-                    await client.alerts.list()
-                _, peak = tracemalloc.get_traced_memory()
-            finally:
-                tracemalloc.stop()
-            assert peak < 16 * CAP, peak  # against a 1 GiB body (declared, endless or inflated)
-            assert caught.value.limit == CAP
-            assert AUTH_TOKEN not in str(caught.value)
-            if mode == "oversized":
-                assert "declares 1073741824 bytes" in str(caught.value)  # refused before reading
-            assert fake.stats.requests == 1  # never retried, though the GET is idempotent
-            assert client.stats.total_retries == 0
-            fake.faults = FaultPlan()
-            assert len(await client.alerts.list()) == 5  # the client is fine afterwards
+    async with (
+        serve(transport, alerts=5) as fake,
+        fake.client(retry=FAST, max_response_bytes=CAP) as client,
+    ):
+        fake.faults = FaultPlan(rate=1.0, kinds=(mode,))
+        tracemalloc.start()
+        try:
+            with pytest.raises(ResponseTooLargeError) as caught:
+                await client.alerts.list()
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        _figures.add("hostile bodies: peak KiB traced", {f"{mode} {transport}": peak // 1024})
+        assert peak < 16 * CAP, peak  # against a 1 GiB body (declared, endless or inflated)
+        assert caught.value.limit == CAP
+        assert AUTH_TOKEN not in str(caught.value)
+        if mode == "oversized":
+            assert "declares 1073741824 bytes" in str(caught.value)  # refused before reading
+        assert fake.stats.requests == 1  # never retried, though the GET is idempotent
+        assert client.stats.total_retries == 0
+        fake.faults = FaultPlan()
+        assert len(await client.alerts.list()) == 5  # the client is fine afterwards
 
 
 @pytest.mark.parametrize("value", [0, -1, 1.5, "64MiB", True, None])
@@ -253,10 +262,9 @@ async def test_a_foreign_next_link_is_returned_but_never_followed(transport: str
         with pytest.raises(PagingError, match="leaves"):
             await page.next_page()
         assert fake.stats.requests == sent  # nothing sent anywhere
-        got = []
+        got: list[str] = []
         with pytest.raises(PagingError):
-            async for alert in client.alerts.stream(page_size=2):
-                got.append(alert.sid)
+            await collect(client.alerts.stream(page_size=2), got)
         assert got == [alert.sid for alert in page]  # the page's records first, then the refusal
         assert fake.stats.requests == sent + 1
 
