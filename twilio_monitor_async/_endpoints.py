@@ -41,6 +41,7 @@ __all__ = [
     "email",
     "form",
     "header",
+    "header_value",
     "http_url",
     "instant",
     "integer",
@@ -50,6 +51,7 @@ __all__ = [
     "number",
     "page_size",
     "path",
+    "path_segment",
     "positive_integer",
     "query",
     "repeated",
@@ -314,6 +316,36 @@ def repeated(inner: Encoder, *, max_items: int | None = None) -> Encoder:
     return encode
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def path_segment(inner: Encoder) -> Encoder:
+    """``inner``, for a value that becomes one segment of the URL path: ``.`` and ``..`` are
+    refused, as a server or proxy normalising the path would send the request elsewhere."""
+
+    def encode(field: str, value: Any) -> WireValue:
+        encoded = inner(field, value)
+        if encoded in (".", ".."):
+            raise ValidationError(field, f"{encoded!r} is not allowed: it would change the path")
+        return encoded
+
+    return encode
+
+
+def header_value(inner: Encoder) -> Encoder:
+    """``inner``, for a value sent as an HTTP header: control characters (CR, LF, ...) are
+    refused, as they would end the header and start another."""
+
+    def encode(field: str, value: Any) -> WireValue:
+        encoded = inner(field, value)
+        for item in encoded if isinstance(encoded, list) else [encoded]:
+            if _CONTROL.search(item):
+                raise ValidationError(field, "must not contain control characters (CR, LF, ...)")
+        return encoded
+
+    return encode
+
+
 # -- declarations ----------------------------------------------------------------------------------
 
 
@@ -331,7 +363,7 @@ class Arg:
 
 
 def path(encode: Encoder) -> Arg:
-    return Arg("path", encode, required=True)
+    return Arg("path", path_segment(encode), required=True)
 
 
 def query(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
@@ -347,7 +379,7 @@ def json_body(encode: Callable[[str, Any], Any], wire: str | None = None) -> Arg
 
 
 def header(wire: str, encode: Encoder, *, required: bool = False) -> Arg:
-    return Arg("header", encode, wire, required)
+    return Arg("header", header_value(encode), wire, required)
 
 
 #: The arguments every Twilio list takes besides its filters, declared like any other.

@@ -18,6 +18,7 @@ from ._endpoints import duration
 from .config import (
     BASE_URL_ENV,
     DEFAULT_BASE_URLS,
+    DEFAULT_MAX_RESPONSE_BYTES,
     ClientConfig,
     parse_base_urls,
     regional_host,
@@ -65,6 +66,7 @@ class TwilioMonitorClient:
     ``max_connections``); ``rate_limit`` (requests a second, default none) spaces them out.
     ``allow_insecure_http`` accepts plain ``http://`` base URLs on hosts that are not loopback
     (a fake server in another container); credentials then cross the network unencrypted.
+    ``max_response_bytes`` (default 64 MiB) caps every response body, as sent and inflated.
     ``transport`` replaces the default aiohttp transport (``testing.FakeTransport`` serves the
     fake in-process); the client closes it on ``aclose()``. Every setting is checked by
     ``ClientConfig``; ``config=`` takes one ready-made instead of the keyword arguments.
@@ -86,6 +88,7 @@ class TwilioMonitorClient:
         max_in_flight: int | None = None,
         rate_limit: float | None = None,
         allow_insecure_http: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         transport: Transport | None = None,
         config: ClientConfig | None = None,
     ) -> None:
@@ -104,6 +107,7 @@ class TwilioMonitorClient:
                 max_in_flight=max_in_flight,
                 rate_limit=rate_limit,
                 allow_insecure_http=allow_insecure_http,
+                max_response_bytes=max_response_bytes,
             )
         elif not isinstance(config, ClientConfig):
             raise ValidationError("config", "must be a ClientConfig")
@@ -125,6 +129,7 @@ class TwilioMonitorClient:
             timeout=float(config.timeout),
             retry=config.retry,
             limits=limits,
+            max_response_bytes=config.max_response_bytes,
         )
         context = ApiContext(self._sender, self._base_urls, config.account_sid)
         self.alerts = Alerts(context)

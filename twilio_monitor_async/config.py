@@ -19,7 +19,14 @@ from .errors import ValidationError
 from .retry import RetryPolicy
 from .sansio import check_base_url
 
-__all__ = ["BASE_URL_ENV", "DEFAULT_BASE_URLS", "ClientConfig", "parse_base_urls", "regional_host"]
+__all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URLS",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "ClientConfig",
+    "parse_base_urls",
+    "regional_host",
+]
 
 #: Where each API lives. ``base_urls=`` on the client overrides any of them.
 DEFAULT_BASE_URLS: Mapping[str, str] = {
@@ -33,6 +40,8 @@ _REGIONAL_DOMAINS = ("monitor", "events", "api")
 _ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 _API_KEY_SID = re.compile(r"SK[0-9a-fA-F]{32}")
 _HOST_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+#: 64 MiB: a page of 1,000 alerts with long texts is a few megabytes.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 #: Base URLs from the environment, read by ``from_env()`` and the CLI.
 BASE_URL_ENV = "TWILIO_MONITOR_BASE_URL"
 
@@ -90,6 +99,12 @@ def _count(_: Any, attribute: Any, value: Any) -> None:
     check(attribute.name, value, positive_integer)
 
 
+def _byte_count(_: Any, attribute: Any, value: Any) -> None:
+    if value is None:  # a cap is always on: None would read an endless body forever
+        raise ValidationError(attribute.name, "must be a positive integer (bytes), not None")
+    check(attribute.name, value, positive_integer)
+
+
 def _retry_policy(value: Any) -> Any:
     if isinstance(value, bool):
         return RetryPolicy() if value else RetryPolicy.disabled()
@@ -130,6 +145,9 @@ class ClientConfig:
     retry: RetryPolicy = field(factory=RetryPolicy, converter=_retry_policy, validator=_is_policy)
     max_in_flight: int | None = field(default=None, validator=_count)
     rate_limit: float | None = field(default=None, validator=_rate)
+    #: The largest response body read (as sent, and once inflated): past it,
+    #: ``ResponseTooLargeError``. The default is far above Twilio's largest page.
+    max_response_bytes: int = field(default=DEFAULT_MAX_RESPONSE_BYTES, validator=_byte_count)
     #: Plain ``http://`` to a host that is not loopback (a fake server in another container).
     allow_insecure_http: bool = field(default=False, validator=_flag)
 

@@ -25,6 +25,7 @@ __all__ = [
     "PagingError",
     "RateLimitError",
     "ResponseTimeoutError",
+    "ResponseTooLargeError",
     "ServerError",
     "TransportError",
     "TruncatedBodyError",
@@ -152,6 +153,19 @@ class DecodeError(TwilioMonitorError):
         super().__init__(f"could not decode the response of {url}: {reason}")
         self.url = url
         self.reason = reason
+
+
+class ResponseTooLargeError(DecodeError):
+    """A response body larger than the client's ``max_response_bytes`` (as sent, or once
+    inflated from gzip/deflate). Refused before reading when its Content-Length says so, and
+    never retried: the same request would only bring the same body back."""
+
+    cause: ClassVar[str] = "too large"
+
+    def __init__(self, *, method: str, url: str, limit: int, reason: str) -> None:
+        DecodeError.__init__(self, url=url, reason=f"{reason} (max_response_bytes={limit})")
+        self.method = method
+        self.limit = limit
 
 
 class DecodeWarning(UserWarning):

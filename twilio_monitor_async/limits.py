@@ -7,8 +7,10 @@ wire: a request sleeping before its retry gives its slot to others. The optional
 bucket (aiolimiter) with no burst, so ``rate_limit=20`` really means one request every 50 ms.
 
 A 429 feeds back in two ways: the retry policy retries the request after its ``Retry-After``, and
-the limits hold every *new* attempt of the client until that moment, so the rest of the work backs
-off too instead of hammering an account that is already over its limit.
+the limits hold every *new* attempt of the client to the same host until that moment, so the rest
+of the work backs off too instead of hammering an account that is already over its limit. The
+pause is per host (a 429 from the status page does not hold Monitor calls), and the sender never
+sets one longer than ``max_retry_after``.
 """
 
 from __future__ import annotations
@@ -48,23 +50,35 @@ class RequestLimits:
         # Created lazily: asyncio primitives bind to the loop that first uses them.
         self._semaphore: asyncio.Semaphore | None = None
         self._limiter: AsyncLimiter | None = None
-        self._resume_at = 0.0
+        #: Loop time before which no new attempt may start, by host.
+        self._resume_at: dict[str, float] = {}
 
     def __repr__(self) -> str:
         return f"<RequestLimits max_in_flight={self.max_in_flight} rate_limit={self.rate_limit}>"
 
-    def pause_until(self, when: float) -> None:
-        """Hold new attempts until loop time ``when`` (called on a 429 with Retry-After)."""
-        if when > self._resume_at:
-            self._resume_at = when
+    def pause_until(self, when: float, host: str = "") -> None:
+        """Hold new attempts to ``host`` until loop time ``when`` (on a 429 with Retry-After)."""
+        if when > self._resume_at.get(host, 0.0):
+            self._resume_at[host] = when
             self.stats.pauses += 1
 
+    def resume_in(self, host: str = "") -> float:
+        """Seconds before a new attempt to ``host`` may start (0.0 when it is not paused)."""
+        when = self._resume_at.get(host)
+        if when is None:
+            return 0.0
+        left = when - asyncio.get_running_loop().time()
+        if left <= 0:
+            del self._resume_at[host]
+            return 0.0
+        return left
+
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Wait for the budget, then hold one in-flight slot for the body of the block."""
-        loop = asyncio.get_running_loop()
+    async def slot(self, host: str = "") -> AsyncIterator[None]:
+        """Wait for the budget (and any pause of ``host``), then hold one in-flight slot for
+        the body of the block."""
         # A loop, not an Event: another 429 may push the moment further while we sleep.
-        while (delay := self._resume_at - loop.time()) > 0:  # noqa: ASYNC110
+        while (delay := self.resume_in(host)) > 0:  # noqa: ASYNC110
             await asyncio.sleep(delay)
         if self.max_in_flight is not None and self._semaphore is None:
             self._semaphore = asyncio.Semaphore(self.max_in_flight)

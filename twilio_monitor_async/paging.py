@@ -3,8 +3,9 @@
 ``iterate_pages`` is the single generator behind ``stream()``, ``list()`` and ``pages()`` of every
 resource, whatever the API's paging style (``meta.next_page_url`` or Api 2010's
 ``next_page_uri``, both turned into ``PageMeta.next_page_url`` by ``sansio.parse_page``). It
-refuses links that leave the API's host or loop back to a page already seen, and stops at
-``limit`` records or ``page_limit`` pages. By default it reads exactly one page ahead, which hides
+refuses links that leave the API's host or loop back to a page already seen (when it comes to
+follow them: the page holding such a link is still yielded), stops a run of ``MAX_EMPTY_PAGES``
+empty pages that keep linking onward, and stops at ``limit`` records or ``page_limit`` pages. By default it reads exactly one page ahead, which hides
 a response's latency behind the caller's work on the page before it, with at most two pages in
 memory and never a page past the limits; ``prefetch=False`` holds one page and reads on demand.
 """
@@ -24,9 +25,13 @@ from .models.converter import structure_many
 from .sansio import Request, parse_page, redact_url, resolve_page_link
 from .sender import Sender
 
-__all__ = ["Page", "PageReader", "RawPage", "iterate_pages", "iterate_records"]
+__all__ = ["MAX_EMPTY_PAGES", "Page", "PageReader", "RawPage", "iterate_pages", "iterate_records"]
 
 R = TypeVar("R")
+
+#: Empty pages in a row that still link onward before the walk stops with PagingError: a
+#: server handing out fresh links to nothing would otherwise be followed forever.
+MAX_EMPTY_PAGES = 10
 
 
 @frozen
@@ -58,15 +63,25 @@ class Page(Generic[R]):
 class PageReader(Generic[R]):
     """Reads one page of one list: send the request, split records from meta, decode records."""
 
-    def __init__(self, sender: Sender, base_url: str, key: str | None, record: type[R]) -> None:
+    def __init__(
+        self,
+        sender: Sender,
+        base_url: str,
+        key: str | None,
+        record: type[R],
+        *,
+        domain: str | None = None,
+    ) -> None:
         self._sender = sender
         self._base_url = base_url
+        self._domain = domain
         self._key = key
         self._record = record
 
     def request_for(self, url: str) -> Request:
-        """The request for a page link: checked to stay on the API's own scheme and host."""
-        return Request(method="GET", url=resolve_page_link(url, self._base_url))
+        """The request for a page link: checked to stay on the API's own scheme and host (a
+        link on the API's Twilio host in another region/edge form goes to the base URL)."""
+        return Request(method="GET", url=resolve_page_link(url, self._base_url, self._domain))
 
     async def read(self, request: Request) -> Page[R]:
         return self.decode(await self.fetch(request))
@@ -118,6 +133,7 @@ async def iterate_pages(
     seen: set[str] = {first.display_url}
     count = 0
     records = 0
+    empty_run = 0
     ahead: asyncio.Task[RawPage] | None = None
     request: Request | None = first
     try:
@@ -129,18 +145,19 @@ async def iterate_pages(
                 fetched = await reader.fetch(request)
             count += 1
             records += len(fetched.records)
+            empty_run = 0 if fetched.records else empty_run + 1
             request = None
+            refusal: PagingError | None = None
             next_url = fetched.meta.next_page_url
             more = next_url is not None and (page_limit is None or count < page_limit)
             if more and (record_limit is None or records < record_limit):
                 assert next_url is not None
-                if next_url in seen:
-                    raise PagingError(
-                        url=redact_url(next_url), reason="it loops back to a page already read"
-                    )
-                seen.add(next_url)
-                request = reader.request_for(next_url)
-                if prefetch:
+                try:
+                    request = _follow(reader, next_url, seen, empty_run)
+                except PagingError as error:
+                    # Refused when it comes to following it: this page's records still count.
+                    refusal = error
+                if request is not None and prefetch:
                     ahead = asyncio.ensure_future(reader.fetch(request))
                     # Let the read-ahead put its request on the wire now: a task only starts at
                     # the next suspension, and a caller looping over records without awaiting
@@ -150,9 +167,25 @@ async def iterate_pages(
             del fetched  # the raw JSON is no longer needed once decoded
             yield page
             del page  # the caller has moved on: do not keep it alive while the next one arrives
+            if refusal is not None:
+                raise refusal
     finally:
         if ahead is not None:
             await _cancel(ahead)
+
+
+def _follow(reader: PageReader[R], next_url: str, seen: set[str], empty_run: int) -> Request:
+    """The request for ``next_url``, or PagingError: a loop, a run of empty pages, a bad link."""
+    if empty_run >= MAX_EMPTY_PAGES:
+        raise PagingError(
+            url=redact_url(next_url),
+            reason=f"{empty_run} empty pages in a row still link onward",
+        )
+    if next_url in seen:
+        raise PagingError(url=redact_url(next_url), reason="it loops back to a page already read")
+    request = reader.request_for(next_url)
+    seen.add(next_url)
+    return request
 
 
 async def _cancel(task: asyncio.Task[Any]) -> None:

@@ -29,7 +29,8 @@ class RetryPolicy:
     attempts: total tries per request, the first included.
     deadline: seconds from the first try after which no new try starts.
     backoff_initial / backoff_max / jitter: exponential backoff (doubling) with random jitter.
-    max_retry_after: the longest ``Retry-After`` honoured; a longer one ends the retries.
+    max_retry_after: the longest ``Retry-After`` honoured; a longer one (or ``inf``, or a date
+    in year 9999) ends the retries at once, and no pause of the client lasts longer.
     """
 
     attempts: int = 5
@@ -65,7 +66,7 @@ class RetryPolicy:
     def wait_seconds(self, retry_number: int, retry_after: float | None) -> float:
         """Seconds to sleep before retry number ``retry_number`` (1 for the first retry)."""
         if retry_after is not None:
-            return retry_after
+            return min(retry_after, self.max_retry_after)
         backoff = min(self.backoff_max, self.backoff_initial * 2.0 ** (retry_number - 1))
         return backoff + random.uniform(0, self.jitter * backoff)
 

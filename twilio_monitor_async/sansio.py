@@ -9,7 +9,10 @@ is left with only the sending.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
+import re
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -47,11 +50,14 @@ __all__ = [
     "decipher",
     "decode_json",
     "error_for",
+    "host_of",
     "is_loopback_host",
     "parse_page",
     "redact_url",
     "resolve_page_link",
     "retry_after_seconds",
+    "scrub",
+    "secrets_of",
 ]
 
 
@@ -74,7 +80,8 @@ class Request:
 
     As built from a declaration it holds nothing secret; the client adds its Authorization
     header (and ``timeout``, the seconds a transport may take for the whole response) just
-    before handing it to the transport. The repr never shows the Authorization header.
+    before handing it to the transport, with ``max_response_bytes``, the body size a transport
+    must refuse past. The repr never shows the Authorization header.
     """
 
     method: str
@@ -84,6 +91,8 @@ class Request:
     body: bytes | None = field(default=None, repr=False)
     authenticated: bool = True
     timeout: float | None = None
+    #: The most body a transport may read (as sent, or inflated) before ResponseTooLargeError.
+    max_response_bytes: int | None = None
     #: Error classes particular to the endpoint, by status (see ``Endpoint.errors``).
     errors: Mapping[int, type[ApiError]] = field(default=_NO_ERRORS, repr=False, eq=False)
 
@@ -193,10 +202,12 @@ def decipher(request: Request, response: Response) -> Any:
     A redirect is refused (credentials are never carried elsewhere); an error status becomes
     its ApiError subclass (the endpoint's own class first), with the ``Retry-After`` the server
     asked for; a body that is not JSON is a DecodeError, one cut short a TruncatedBodyError.
+    Whatever server text goes into an error is cut to ``MAX_SERVER_TEXT`` characters and has
+    the request's credentials scrubbed out (a server may echo the Authorization header).
     """
     status = response.status
     if 300 <= status < 400:
-        location = redact_url(response.header("Location") or "")
+        location = scrub(redact_url(response.header("Location") or ""), request)
         raise ApiError(
             status=status,
             method=request.method,
@@ -205,13 +216,57 @@ def decipher(request: Request, response: Response) -> Any:
         )
     if status >= 400:
         error = error_for(
-            status, response.body, request.method, request.display_url, request.errors
+            status,
+            response.body,
+            request.method,
+            request.display_url,
+            request.errors,
+            secrets=secrets_of(request),
         )
         error.retry_after = retry_after_seconds(response.header("Retry-After"))
         raise error
     if not response.body:
         return None
-    return decode_json(response.body, response.url, method=request.method)
+    return decode_json(
+        response.body, response.url, method=request.method, secrets=secrets_of(request)
+    )
+
+
+#: The most characters of server text (an error message, a body snippet) kept in an exception.
+MAX_SERVER_TEXT = 500
+_REDACTED = "<redacted>"
+
+
+def secrets_of(request: Request) -> tuple[str, ...]:
+    """What of ``request`` must never show in an error: the Authorization value, its base64
+    payload, the decoded ``user:secret`` and the secret (auth token or API secret) alone."""
+    value = request.header("Authorization")
+    if not value:
+        return ()
+    found = [value]
+    scheme, _, payload = value.partition(" ")
+    if scheme.lower() == "basic" and payload:
+        found.append(payload)
+        try:
+            decoded = base64.b64decode(payload, validate=True).decode("latin1")
+        except (binascii.Error, ValueError):
+            decoded = ""
+        if decoded:
+            found.append(decoded)
+            found.append(decoded.partition(":")[2])
+    # Longest first, so a secret inside a longer one does not leave the rest behind.
+    return tuple(sorted((s for s in found if len(s) >= 4), key=len, reverse=True))
+
+
+def scrub(text: str, request: Request | tuple[str, ...], limit: int = MAX_SERVER_TEXT) -> str:
+    """``text`` with the request's credentials replaced, then cut to ``limit`` characters."""
+    secrets = secrets_of(request) if isinstance(request, Request) else request
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, _REDACTED)
+    if len(text) > limit:
+        text = text[:limit] + f"... ({len(text) - limit} more characters)"
+    return text
 
 
 def encode_form(pairs: Iterable[tuple[str, str]]) -> bytes:
@@ -219,7 +274,9 @@ def encode_form(pairs: Iterable[tuple[str, str]]) -> bytes:
     return urllib.parse.urlencode(list(pairs)).encode()
 
 
-def decode_json(body: bytes, url: str, *, method: str = "GET") -> Any:
+def decode_json(
+    body: bytes, url: str, *, method: str = "GET", secrets: tuple[str, ...] = ()
+) -> Any:
     """Parse a JSON body. A body that is not JSON is a DecodeError; JSON that stops at the end
     of the body (a document begun and cut short) is a TruncatedBodyError."""
     try:
@@ -229,7 +286,7 @@ def decode_json(body: bytes, url: str, *, method: str = "GET") -> Any:
             raise TruncatedBodyError(
                 method=method, url=redact_url(url), reason=f"{len(body)} bytes, then nothing"
             ) from None
-        snippet = body[:80].decode("utf-8", "replace")
+        snippet = scrub(body[: 8 * MAX_SERVER_TEXT].decode("utf-8", "replace"), secrets, 80)
         raise DecodeError(
             url=redact_url(url), reason=f"not JSON ({exc}); body starts {snippet!r}"
         ) from None
@@ -251,11 +308,14 @@ def error_for(
     method: str,
     url: str,
     classes: Mapping[int, type[ApiError]] = _NO_ERRORS,
+    *,
+    secrets: tuple[str, ...] = (),
 ) -> ApiError:
     """The exception for an error response, with Twilio's code/message/more_info when present.
 
     Understands Twilio's v1 body (``code``, ``message``, ``more_info``, ``status``), the v2 body
     (``http_status_code``, ``user_error``), Statuspage's ``error``, and plain text or HTML.
+    The server's text is scrubbed of ``secrets`` and cut short (see ``scrub``).
     """
     cls = (
         classes.get(status)
@@ -283,14 +343,16 @@ def error_for(
         if isinstance(doc.get("more_info"), str):
             more_info = doc["more_info"]
     elif body:
-        message = body[:200].decode("utf-8", "replace").strip() or None
+        # Scrubbed before it is cut short (in error's init below), never the other way round:
+        # a cut could leave half a secret that no longer matches.
+        message = body[: 8 * MAX_SERVER_TEXT].decode("utf-8", "replace").strip() or None
     return cls(
         status=status,
         method=method,
         url=redact_url(url),
         code=code,
-        message=message,
-        more_info=more_info,
+        message=None if message is None else scrub(message, secrets),
+        more_info=None if more_info is None else scrub(more_info, secrets),
     )
 
 
@@ -317,7 +379,8 @@ def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> fl
 def parse_page(data: Any, key: str | None, base_url: str, url: str) -> tuple[list[Any], PageMeta]:
     """Split a list response into its raw records and its meta, for both paging styles.
 
-    The next link is resolved to an absolute URL and checked (see resolve_page_link).
+    A relative next link is made absolute; no link is checked here: a page is returned
+    whatever its next link, which ``resolve_page_link`` checks when it is followed.
     """
     if not isinstance(data, dict):
         raise DecodeError(
@@ -334,7 +397,7 @@ def parse_page(data: Any, key: str | None, base_url: str, url: str) -> tuple[lis
             url=_str_or_none(meta_doc.get("url")),
             first_page_url=_str_or_none(meta_doc.get("first_page_url")),
             previous_page_url=_str_or_none(meta_doc.get("previous_page_url")),
-            next_page_url=resolve_page_link(raw_next, base_url) if raw_next else None,
+            next_page_url=_next_link(raw_next, base_url, url),
         )
     else:  # Api 2010: next_page_uri relative to the API host
         raw_next = data.get("next_page_uri")
@@ -345,7 +408,7 @@ def parse_page(data: Any, key: str | None, base_url: str, url: str) -> tuple[lis
             url=_absolute(data.get("uri"), base_url),
             first_page_url=_absolute(data.get("first_page_uri"), base_url),
             previous_page_url=_absolute(data.get("previous_page_uri"), base_url),
-            next_page_url=resolve_page_link(raw_next, base_url) if raw_next else None,
+            next_page_url=_next_link(raw_next, base_url, url),
             start=_int_or_none(data.get("start")),
             end=_int_or_none(data.get("end")),
         )
@@ -358,11 +421,32 @@ def parse_page(data: Any, key: str | None, base_url: str, url: str) -> tuple[lis
     return records, meta
 
 
-def resolve_page_link(link: Any, base_url: str) -> str:
+def _next_link(raw: Any, base_url: str, url: str) -> str | None:
+    """A next link as the page's meta keeps it: absolute when it was relative, else as sent.
+
+    A link that is not a string at all is a broken envelope, refused like one.
+    """
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise PagingError(url=repr(raw), reason="the link is not a URL")
+    return _absolute(raw, base_url) or raw
+
+
+#: ``{product}.twilio.com``, ``{product}.{region}.twilio.com``, ``{product}.{edge}.{region}...``
+_TWILIO_HOST = re.compile(r"([a-z0-9-]+)(?:\.[a-z0-9-]+){0,2}\.twilio\.com")
+#: The Twilio APIs whose links may name any region/edge host of the same product.
+_TWILIO_PRODUCTS = frozenset({"monitor", "events", "api"})
+
+
+def resolve_page_link(link: Any, base_url: str, domain: str | None = None) -> str:
     """An absolute, safe URL for a next-page link, or PagingError.
 
     Relative links (Api 2010's ``next_page_uri``) are resolved against the API base. Absolute
     links must keep the base's scheme, host and port: credentials are never sent elsewhere.
+    One exception, as Twilio's own helper libraries do: a link on the Twilio host of the
+    ``domain`` being read (``monitor.twilio.com`` or any ``monitor.{edge}.{region}.twilio.com``
+    form of it, over https) is the same API, and its path and query go to ``base_url``.
     """
     if not isinstance(link, str) or not link.strip():
         raise PagingError(url=repr(link), reason="the link is not a URL")
@@ -379,12 +463,29 @@ def resolve_page_link(link: Any, base_url: str) -> str:
         raise PagingError(url=redact_url(link), reason="the link is not a URL") from None
     if target.user is not None or target.password is not None:
         raise PagingError(url=redact_url(link), reason="the link carries user-info")
+    if _same_twilio_product(target, domain) and (target.host, target.port) != (
+        base.host,
+        base.port,
+    ):
+        target = URL(f"{base.origin()}{target.raw_path_qs}", encoded=True)
     if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
         raise PagingError(
             url=redact_url(link),
             reason=f"it leaves {base.scheme}://{base.host}:{base.port} (the API base)",
         )
     return str(target)
+
+
+def host_of(url: str) -> str:
+    """``host[:port]`` of ``url`` (what a 429 pause is kept by)."""
+    return urllib.parse.urlsplit(url).netloc
+
+
+def _same_twilio_product(target: URL, domain: str | None) -> bool:
+    if domain not in _TWILIO_PRODUCTS or target.scheme != "https" or target.explicit_port:
+        return False
+    found = _TWILIO_HOST.fullmatch(target.host or "")
+    return found is not None and found.group(1) == domain
 
 
 def check_base_url(domain: str, url: str, *, allow_insecure_http: bool = False) -> str:
@@ -411,7 +512,9 @@ def check_base_url(domain: str, url: str, *, allow_insecure_http: bool = False) 
 
 
 def is_loopback_host(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    """``localhost`` itself or a literal loopback address: nothing that goes through DNS
+    (``anything.localhost`` may resolve anywhere)."""
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback

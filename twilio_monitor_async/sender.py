@@ -25,10 +25,10 @@ from tenacity import (
 )
 
 from ._version import __version__
-from .errors import ApiError, ClientClosedError, ValidationError
+from .errors import ApiError, ClientClosedError, RateLimitError, ValidationError
 from .limits import RequestLimits
 from .retry import RetryPolicy, RetryStats, cause_of
-from .sansio import Request, decipher
+from .sansio import Request, decipher, host_of
 from .transport import Transport
 
 __all__ = ["USER_AGENT", "ParsedResponse", "Sender"]
@@ -63,6 +63,7 @@ class Sender:
         timeout: float,
         retry: RetryPolicy,
         limits: RequestLimits | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         self.transport = transport
         self._authorization = authorization
@@ -71,7 +72,11 @@ class Sender:
         self.stats = RetryStats()
         #: Shared by every request of the client (fan-out, shards, prefetch alike).
         self.limits = limits if limits is not None else RequestLimits()
+        self._max_response_bytes = max_response_bytes
         self.closed = False
+        #: The tasks inside ``send`` now, cancelled by ``aclose()``; those it has cancelled.
+        self._sending: set[asyncio.Task[Any]] = set()
+        self._cancelled_by_close: set[asyncio.Task[Any]] = set()
 
     def __repr__(self) -> str:
         return (
@@ -80,7 +85,12 @@ class Sender:
         )
 
     async def aclose(self) -> None:
+        """Close: requests in flight end with ClientClosedError (never retried), then the
+        transport closes."""
         self.closed = True
+        for task in list(self._sending):
+            if task.cancel():
+                self._cancelled_by_close.add(task)
         await self.transport.aclose()
 
     def _prepare(self, request: Request) -> Request:
@@ -96,16 +106,41 @@ class Sender:
                     "(or api_key and api_secret) to the client",
                 )
             headers += (("Authorization", self._authorization),)
-        return evolve(request, headers=headers, timeout=self._timeout)
+        return evolve(
+            request,
+            headers=headers,
+            timeout=self._timeout,
+            max_response_bytes=self._max_response_bytes,
+        )
 
     async def send(self, request: Request) -> ParsedResponse:
         """Send ``request`` until it succeeds, fails for good, or the policy gives up."""
         wire = self._prepare(request)
+        task = asyncio.current_task()
+        assert task is not None
+        self._sending.add(task)
+        try:
+            return await self._send(request, wire)
+        except asyncio.CancelledError:
+            if task not in self._cancelled_by_close:
+                raise
+            # aclose() cancelled this request: the caller gets the library's error, not a
+            # cancellation of its own task (nor a retry against a closed transport).
+            self._cancelled_by_close.discard(task)
+            uncancel = getattr(task, "uncancel", None)  # Python 3.11+
+            if uncancel is not None:
+                uncancel()
+            raise ClientClosedError() from None
+        finally:
+            self._sending.discard(task)
+
+    async def _send(self, request: Request, wire: Request) -> ParsedResponse:
         policy = self.retry
+        deadline = asyncio.get_running_loop().time() + policy.deadline
         # Fast path: most requests succeed at once, and setting up tenacity costs about as much
         # as the rest of our per-request work; it is only set up once an attempt has failed.
         try:
-            return await self._send_once(wire)
+            return await self._send_once(wire, deadline)
         except Exception as error:
             if policy.attempts > 1 and policy.should_retry(error, request):
                 first_failure: Exception | None = error
@@ -126,7 +161,7 @@ class Sender:
                         # it, and waits before the second attempt, exactly as if it had run it.
                         failure, first_failure = first_failure, None
                         raise failure
-                    return await self._send_once(wire)
+                    return await self._send_once(wire, deadline)
         except Exception as error:
             if policy.should_retry(error, request):
                 self.stats.gave_up[cause_of(error)] += 1
@@ -151,12 +186,27 @@ class Sender:
             state.upcoming_sleep,
         )
 
-    async def _send_once(self, request: Request) -> ParsedResponse:
+    async def _send_once(self, request: Request, deadline: float) -> ParsedResponse:
         if self.closed:
             raise ClientClosedError()
+        host = host_of(request.url)
+        loop = asyncio.get_running_loop()
+        paused = self.limits.resume_in(host)
+        if paused and paused > deadline - loop.time():
+            # An earlier 429 from this host asked for a pause longer than this request may
+            # still take: fail now rather than sleep past the caller's deadline.
+            error = RateLimitError(
+                status=429,
+                method=request.method,
+                url=request.display_url,
+                message=f"{host} asked for a pause ({paused:.1f}s left, after an earlier 429) "
+                "that outlasts the retry deadline",
+            )
+            error.retry_after = paused
+            raise error
         self.stats.requests += 1
         started = time.perf_counter()
-        async with self.limits.slot():
+        async with self.limits.slot(host):
             response = await self.transport.send(request)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
@@ -171,8 +221,10 @@ class Sender:
             data = decipher(request, response)
         except ApiError as error:
             if error.status == 429 and error.retry_after:
-                # The account is over its limit: hold every new attempt of this client, not
-                # just this request's retry, until the server said to come back.
-                self.limits.pause_until(asyncio.get_running_loop().time() + error.retry_after)
+                # The account is over its limit: hold every new attempt of this client to this
+                # host, not just this request's retry, until the server said to come back, but
+                # never longer than max_retry_after, whatever the server said.
+                pause = min(error.retry_after, self.retry.max_retry_after)
+                self.limits.pause_until(loop.time() + pause, host)
             raise
         return ParsedResponse(response.status, response.headers, data, response.url)

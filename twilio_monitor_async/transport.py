@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 
 import aiohttp
 
+from ._body import ACCEPT_ENCODING, BoundedBody
 from .errors import ConnectError, ConnectionDroppedError, ResponseTimeoutError, TransportError
 from .sansio import Request, Response
 
@@ -27,7 +28,9 @@ class Transport(Protocol):
 
     ``send`` returns every response it gets, error statuses included, and raises a
     ``TransportError`` subclass only when there is no complete response. It must not follow
-    redirects. ``request.timeout`` (seconds, or None) bounds the whole exchange.
+    redirects. ``request.timeout`` (seconds, or None) bounds the whole exchange, and
+    ``request.max_response_bytes`` the body (``ResponseTooLargeError`` past it, as sent or
+    inflated: ``_body.BoundedBody`` does both).
     """
 
     async def send(self, request: Request) -> Response: ...
@@ -39,7 +42,8 @@ class AiohttpTransport:
     """The default transport: one aiohttp session with a pool of ``max_connections``.
 
     The session is made at the first request (it must be made inside the running loop) and
-    closed by ``aclose()``.
+    closed by ``aclose()``. aiohttp's own decompression is off: it would inflate a gzip body
+    whole, with no cap, so the body is read raw in chunks and inflated by ``BoundedBody``.
     """
 
     def __init__(self, *, max_connections: int = 20) -> None:
@@ -60,6 +64,7 @@ class AiohttpTransport:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._max_connections),
                 raise_for_status=False,
+                auto_decompress=False,
             )
         return self._session
 
@@ -81,18 +86,28 @@ class AiohttpTransport:
         def failure(kind: type[TransportError], reason: str) -> TransportError:
             return kind(method=request.method, url=url, reason=reason)
 
+        headers = dict(request.headers)
+        headers.setdefault("Accept-Encoding", ACCEPT_ENCODING)
         try:
             async with session.request(
                 request.method,
                 request.url,
                 params=request.params or None,
                 data=request.body,
-                headers=dict(request.headers),
+                headers=headers,
                 allow_redirects=False,
                 timeout=self._timeout(request.timeout),
             ) as response:
-                body = await response.read()
-                return Response(response.status, response.headers, body, str(response.url))
+                body = BoundedBody(
+                    limit=request.max_response_bytes,
+                    content_encoding=response.headers.get("Content-Encoding"),
+                    method=request.method,
+                    url=url,
+                )
+                body.check_length(response.content_length)
+                async for chunk in response.content.iter_any():
+                    body.feed(chunk)
+                return Response(response.status, response.headers, body.finish(), str(response.url))
         except asyncio.TimeoutError:
             raise failure(
                 ResponseTimeoutError, f"no complete response within {request.timeout}s"

@@ -237,6 +237,7 @@ async def test_redirects_are_not_followed_with_credentials() -> None:
         "http://[2001:db8::1]",
         "http://localhost.example.com",
         "http://127.0.0.1.nip.io",
+        "http://anything.localhost",
     ],
 )
 def test_plain_http_is_refused_for_hosts_that_are_not_loopback(url: str) -> None:

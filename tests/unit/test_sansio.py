@@ -37,8 +37,10 @@ from twilio_monitor_async._endpoints import (
 from twilio_monitor_async.sansio import (
     Endpoint,
     Request,
+    Response,
     build_request,
     check_base_url,
+    decipher,
     error_for,
     parse_page,
     redact_url,
@@ -275,6 +277,75 @@ def test_resolve_page_link_refuses_other_hosts_schemes_and_garbage(link: object)
         resolve_page_link(link, BASE)
 
 
+TWILIO_FORMS = [
+    "https://monitor.twilio.com",
+    "https://monitor.us1.twilio.com",
+    "https://monitor.sydney.au1.twilio.com",
+]
+
+
+@pytest.mark.parametrize("origin", TWILIO_FORMS)
+@pytest.mark.parametrize("base", ["http://127.0.0.1:8080", *TWILIO_FORMS])
+def test_links_on_the_products_twilio_host_go_to_the_base(origin: str, base: str) -> None:
+    link = f"{origin}/v1/Alerts?PageSize=5&Page=1&PageToken=PA1"
+    assert (
+        resolve_page_link(link, base, "monitor")
+        == f"{base}/v1/Alerts?PageSize=5&Page=1&PageToken=PA1"
+    )
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://events.twilio.com/v1/Alerts",  # another product
+        "https://monitor.twilio.com:8443/v1/Alerts",  # a port
+        "http://monitor.twilio.com/v1/Alerts",  # not https
+        "https://x.y.z.monitor.twilio.com/v1/Alerts",
+        "https://monitor.twilio.com.evil.example.com/v1/Alerts",
+        "https://monitor.a.b.c.twilio.com/v1/Alerts",  # more labels than edge and region
+    ],
+)
+def test_links_on_other_twilio_hosts_are_refused(link: str) -> None:
+    with pytest.raises(PagingError):
+        resolve_page_link(link, "http://127.0.0.1:8080", "monitor")
+    with pytest.raises(PagingError):  # and without a Twilio domain, no host is rewritten
+        resolve_page_link("https://monitor.twilio.com/v1/Alerts", "http://127.0.0.1:8080")
+
+
+def test_parse_page_keeps_a_foreign_link_for_following_to_refuse() -> None:
+    doc = {"alerts": [], "meta": {"next_page_url": "https://evil.example.com/v1/Alerts"}}
+    _, meta = parse_page(doc, "alerts", BASE, BASE)
+    assert meta.next_page_url == "https://evil.example.com/v1/Alerts"
+    _, meta = parse_page(
+        {"notifications": [], "next_page_uri": "/2010-04-01/N?Page=1"}, "notifications", BASE, BASE
+    )
+    assert meta.next_page_url == f"{BASE}/2010-04-01/N?Page=1"
+
+
+def test_retry_after_of_hostile_values() -> None:
+    now = datetime(2026, 11, 23, 12, 0, 0, tzinfo=timezone.utc)
+    assert retry_after_seconds("inf") == float("inf")
+    assert retry_after_seconds("-inf") == 0.0
+    assert retry_after_seconds("Fri, 31 Dec 9999 23:59:59 GMT", now=now) > 2e11
+
+
+def test_error_text_has_credentials_scrubbed_and_is_cut_short() -> None:
+    import base64
+
+    token = "hostile-test-token-1234"
+    basic = base64.b64encode(f"AC{'1' * 32}:{token}".encode()).decode()
+    request = Request("GET", f"{BASE}/v1/Alerts", headers=(("Authorization", f"Basic {basic}"),))
+    body = orjson.dumps({"message": f"you sent Basic {basic} = AC{'1' * 32}:{token} " + "x" * 9000})
+    with pytest.raises(ApiError) as caught:
+        decipher(request, Response(400, {}, body, f"{BASE}/v1/Alerts"))
+    text = str(caught.value)
+    assert token not in text and basic not in text and "<redacted>" in text
+    assert len(caught.value.message or "") < 600
+    with pytest.raises(DecodeError) as undecodable:  # a body that is not JSON, echoing it
+        decipher(request, Response(200, {}, f"oops {token}".encode(), f"{BASE}/v1/Alerts"))
+    assert token not in str(undecodable.value)
+
+
 def test_resolve_page_link_accepts_same_origin_and_relative() -> None:
     assert resolve_page_link(f"{BASE}/v1/Alerts?Page=1", BASE) == f"{BASE}/v1/Alerts?Page=1"
     assert resolve_page_link("/v1/Alerts?Page=1", BASE) == f"{BASE}/v1/Alerts?Page=1"
@@ -287,6 +358,8 @@ def test_resolve_page_link_accepts_same_origin_and_relative() -> None:
         ("http://127.0.0.1:8080", True),
         ("http://localhost:1", True),
         ("http://[::1]:9", True),
+        ("http://127.0.0.2", True),
+        ("http://anything.localhost", False),  # resolved through DNS: not loopback by name
         ("http://monitor.example.com", False),
         ("https://u:p@proxy.example.com", False),
         ("ftp://127.0.0.1", False),

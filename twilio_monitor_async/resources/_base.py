@@ -147,6 +147,7 @@ class Listing(Resource, Generic[R]):
             self._context.base_url(endpoint.domain),
             endpoint.key,
             endpoint.record,
+            domain=endpoint.domain,
         )
 
     def _first_request(self, page_size: int | None, filters: Mapping[str, Any]) -> Request:

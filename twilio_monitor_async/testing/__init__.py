@@ -14,7 +14,15 @@ from ._http import FakeRequest, json_response, no_content, twilio_error
 from ._live import OPEN_INCIDENT, LiveClock, live_account
 from ._routes import CustomRoute, InstanceRoute, ListRoute
 from ._server import FakeTwilio, create_app
-from ._state import ALL_FAULTS, FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, FakeStats, FaultPlan, SeenRequest
+from ._state import (
+    ALL_FAULTS,
+    FAKE_ACCOUNT_SID,
+    FAKE_AUTH_TOKEN,
+    HOSTILE_FAULTS,
+    FakeStats,
+    FaultPlan,
+    SeenRequest,
+)
 from ._status_page_state import FakeStatusPage
 from ._store import Collection, Day, Match, Since, Until
 from ._transport import FakeTransport
@@ -23,6 +31,7 @@ __all__ = [
     "ALL_FAULTS",
     "FAKE_ACCOUNT_SID",
     "FAKE_AUTH_TOKEN",
+    "HOSTILE_FAULTS",
     "OPEN_INCIDENT",
     "Collection",
     "CustomRoute",

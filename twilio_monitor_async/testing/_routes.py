@@ -14,13 +14,15 @@ import binascii
 import functools
 import re
 import urllib.parse
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Literal
 from urllib.parse import urlencode
 
 import orjson
 from attrs import evolve, field, frozen
 from multidict import CIMultiDict
+from yarl import URL
 
 from ..sansio import Request, Response
 from ._http import FakeRequest, json_response, twilio_error
@@ -34,6 +36,7 @@ __all__ = [
     "InstanceRoute",
     "ListRoute",
     "SeenRequest",
+    "Streamed",
     "json_response",
     "twilio_error",
 ]
@@ -225,8 +228,20 @@ class Dropped:
     sent: bytes
 
 
-#: What the fake answers: a response, or a connection dropped half-way through one.
-Served = Response | Dropped
+@frozen
+class Streamed:
+    """A body played out chunk by chunk, too big (or endless) to hold: the ``oversized``,
+    ``endless`` and ``bomb`` faults. ``chunks()`` gives a fresh async iterator of the body as
+    sent (compressed for a bomb); a declared length is in ``headers`` as Content-Length."""
+
+    status: int
+    headers: Mapping[str, str]
+    chunks: Callable[[], AsyncIterator[bytes]]
+
+
+#: What the fake answers: a response, a connection dropped half-way through one, or a body
+#: streamed out piece by piece.
+Served = Response | Dropped | Streamed
 
 
 def _pattern(path: str) -> re.Pattern[str]:
@@ -276,7 +291,7 @@ class FakeApp:
         stats.peak_connections = max(stats.peak_connections, state.open_connections())
         try:
             served = await self._serve(request, incoming)
-            stats.responses[served.status if isinstance(served, Response) else 0] += 1
+            stats.responses[0 if isinstance(served, Dropped) else served.status] += 1
             return served
         finally:
             stats.in_flight -= 1
@@ -295,15 +310,17 @@ class FakeApp:
         fault = plan.roll()
         if fault is not None:
             state.stats.faults[fault] += 1
-        response = await _before_handler(fault, plan)
-        if response is None:
-            if route.auth and not _authorized(state, incoming):
-                state.stats.auth_failures += 1
-                response = twilio_error(401, 20003, "Authenticate")
-            else:
-                response = await inner(state, incoming)
-            return _after_handler(fault, response)
-        return response
+        early = await _before_handler(fault, plan, incoming)
+        if early is not None:
+            return early
+        if route.auth and not _authorized(state, incoming):
+            state.stats.auth_failures += 1
+            response = twilio_error(401, 20003, "Authenticate")
+        else:
+            response = await inner(state, incoming)
+        if isinstance(route, ListRoute) and fault in _LIST_FAULTS and response.status == 200:
+            response = _hostile_page(fault, route, plan, incoming, response)
+        return _after_handler(fault, response)
 
 
 def _handler_of(route: FakeRoute) -> tuple[str, Handler]:
@@ -314,19 +331,110 @@ def _handler_of(route: FakeRoute) -> tuple[str, Handler]:
     return route.method, route.handler
 
 
-async def _before_handler(fault: str | None, plan: FaultPlan) -> Response | None:
+async def _before_handler(
+    fault: str | None, plan: FaultPlan, incoming: FakeRequest
+) -> Served | None:
     if fault is None:
         return None
-    if fault == "429":
+    if fault in ("429", "huge-retry-after"):
         response = twilio_error(429, 20429, "Too Many Requests")
         headers = CIMultiDict(response.headers)
-        headers["Retry-After"] = f"{plan.retry_after:g}"
+        headers["Retry-After"] = (
+            f"{plan.retry_after:g}" if fault == "429" else plan.hostile_retry_after
+        )
         return evolve(response, headers=headers)
+    if fault in _BODY_FAULTS:
+        return _hostile_body(fault, plan)
+    if fault == "echo-credentials":
+        sent = incoming.headers.get("Authorization", "")
+        try:
+            decoded = base64.b64decode(sent.partition(" ")[2]).decode("latin1")
+        except (binascii.Error, ValueError):
+            decoded = ""
+        message = f"Bad request. You sent Authorization: {sent} ({decoded})"
+        return twilio_error(400, 20001, message)
     if fault in ("500", "502", "503", "504"):
         return twilio_error(int(fault), 20500, "Internal Server Error (injected by the fake)")
     if fault == "slow":
         await asyncio.sleep(plan.slow_seconds)
     return None
+
+
+_BODY_FAULTS = frozenset({"oversized", "endless", "bomb"})
+_LIST_FAULTS = frozenset({"empty-pages", "foreign-link", "twilio-host-link"})
+_CHUNK = 64 * 1024
+
+
+def _hostile_body(fault: str, plan: FaultPlan) -> Streamed:
+    """A body too big to hold: it claims ``body_bytes``, never ends, or inflates past them."""
+    size = plan.body_bytes
+    headers: dict[str, str] = {"Content-Type": _JSON}
+
+    async def spaces(total: int | None) -> AsyncIterator[bytes]:
+        # JSON whitespace: whatever a client without a cap reads, it keeps reading.
+        chunk = b" " * _CHUNK
+        sent = 0
+        while total is None or sent < total:
+            piece = chunk if total is None else chunk[: total - sent]
+            sent += len(piece)
+            yield piece
+            await asyncio.sleep(0)  # the in-process transport's timeout must get its turn
+
+    async def bomb() -> AsyncIterator[bytes]:
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        block = b" " * (1 << 20)
+        for start in range(0, size, len(block)):
+            piece = compressor.compress(block[: size - start])
+            if piece:
+                yield piece
+            await asyncio.sleep(0)
+        yield compressor.compress(b"{}") + compressor.flush()
+
+    if fault == "oversized":
+        headers["Content-Length"] = str(size)
+        return Streamed(200, CIMultiDict(headers), lambda: spaces(size))
+    if fault == "endless":
+        return Streamed(200, CIMultiDict(headers), lambda: spaces(None))
+    headers["Content-Encoding"] = "gzip"
+    return Streamed(200, CIMultiDict(headers), bomb)
+
+
+def _product_of(path: str) -> str:
+    """The Twilio product a fake path belongs to (whose host a ``twilio-host-link`` names)."""
+    if path.startswith("/2010-04-01/"):
+        return "api"
+    if path.startswith(("/v1/Alerts", "/v1/Events", "/v2/")):
+        return "monitor"
+    return "events"
+
+
+def _hostile_page(
+    fault: str, route: ListRoute, plan: FaultPlan, incoming: FakeRequest, response: Response
+) -> Response:
+    """A list page whose records or next link a hostile server changed."""
+    doc = orjson.loads(response.body)
+    holder, name = (
+        (doc["meta"], "next_page_url") if route.style == "meta" else (doc, "next_page_uri")
+    )
+    link = holder.get(name)
+    if fault == "empty-pages":
+        doc[route.key] = []
+        plan.empty_pages_served += 1
+        query = [(k, v) for k, v in incoming.query.items() if k != "Empty"]
+        link = _link(
+            incoming,
+            [*query, ("Empty", str(plan.empty_pages_served))],
+            absolute=route.style == "meta",
+        )
+    elif link:
+        path_qs = URL(link).raw_path_qs
+        if fault == "foreign-link":
+            link = plan.foreign_origin.rstrip("/") + path_qs
+        else:
+            host = plan.twilio_host.format(product=_product_of(incoming.path))
+            link = f"https://{host}{path_qs}"
+    holder[name] = link
+    return evolve(response, body=orjson.dumps(doc))
 
 
 def _after_handler(fault: str | None, response: Response) -> Served:

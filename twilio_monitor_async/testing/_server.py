@@ -16,7 +16,7 @@ from aiohttp import web
 
 from ..sansio import Request, Response
 from ._fake_state import ROUTES, FakeState
-from ._routes import FakeApp
+from ._routes import Dropped, FakeApp, Streamed
 from ._state import (
     ALL_FAULTS,
     DEFAULT_NOW,
@@ -61,6 +61,21 @@ async def _incoming(request: web.Request) -> Request:
     )
 
 
+async def _stream(request: web.Request, served: Streamed) -> web.StreamResponse:
+    """Play out a body too big to hold, until it ends or the client hangs up."""
+    stream = web.StreamResponse(status=served.status, headers=served.headers)
+    await stream.prepare(request)
+    try:
+        async for chunk in served.chunks():
+            await stream.write(chunk)
+        await stream.write_eof()
+    except (ConnectionError, RuntimeError):
+        # The client refused the body and closed the connection: what a hostile server
+        # would see too. (aiohttp raises ConnectionResetError, or RuntimeError once closed.)
+        pass
+    return stream
+
+
 def create_app(state: ServerState) -> web.Application:
     """The aiohttp application serving ``state``; mount it anywhere, or use FakeTwilio."""
     app = web.Application()
@@ -71,7 +86,10 @@ def create_app(state: ServerState) -> web.Application:
         served = await fake.handle(await _incoming(request))
         if isinstance(served, Response):
             return web.Response(body=served.body, status=served.status, headers=served.headers)
+        if isinstance(served, Streamed):
+            return await _stream(request, served)
         # drop: promise the whole body, send part of it, then hang up
+        assert isinstance(served, Dropped)
         promised = served.response
         stream = web.StreamResponse(status=promised.status, headers=promised.headers)
         stream.content_length = len(promised.body) + 1

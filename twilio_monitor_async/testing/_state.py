@@ -22,6 +22,7 @@ __all__ = [
     "DEFAULT_NOW",
     "FAKE_ACCOUNT_SID",
     "FAKE_AUTH_TOKEN",
+    "HOSTILE_FAULTS",
     "FakeStats",
     "FaultPlan",
     "SeenRequest",
@@ -34,6 +35,23 @@ FAKE_AUTH_TOKEN = "fake-auth-token-5f2b9c81d7"
 #: A fixed "now" so that seeded data (and every test on it) is the same on every run.
 DEFAULT_NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=timezone.utc)
 ALL_FAULTS = ("429", "500", "502", "503", "504", "drop", "truncate", "slow")
+#: Faults of a hostile (or badly broken) server, never drawn unless named in ``kinds``:
+#: ``huge-retry-after`` a 429 whose Retry-After is ``FaultPlan.hostile_retry_after``;
+#: ``oversized`` a body whose Content-Length is ``body_bytes``; ``endless`` a body that never
+#: ends; ``bomb`` gzip that inflates to ``body_bytes``; on lists, ``empty-pages`` no records and
+#: a fresh next link every time, ``foreign-link`` the next link on ``foreign_origin``,
+#: ``twilio-host-link`` the next link on the product's Twilio host (``twilio_host``);
+#: ``echo-credentials`` a 400 whose message echoes the request's Authorization header.
+HOSTILE_FAULTS = (
+    "huge-retry-after",
+    "oversized",
+    "endless",
+    "bomb",
+    "empty-pages",
+    "foreign-link",
+    "twilio-host-link",
+    "echo-credentials",
+)
 
 
 @frozen
@@ -50,9 +68,15 @@ class FaultPlan:
     """What goes wrong, and how often. Mutable: a test may raise ``rate`` mid-run.
 
     rate: share of API requests that get a fault, 0..1, drawn from ``kinds`` uniformly.
+    kinds: from ``ALL_FAULTS`` (the default: faults a real server has) and ``HOSTILE_FAULTS``.
     retry_after: the Retry-After (seconds) sent with injected 429s.
     slow_seconds: how long a ``slow`` response is held (make it longer than the client timeout).
     latency: seconds added to every API response (benchmarks of latency-bound work).
+    hostile_retry_after: the Retry-After header of ``huge-retry-after`` (any text: ``inf``,
+    ``-5``, ``Fri, 31 Dec 9999 23:59:59 GMT``).
+    body_bytes: what an ``oversized`` body declares and sends, and a ``bomb`` inflates to.
+    foreign_origin / twilio_host: where ``foreign-link`` and ``twilio-host-link`` move next
+    links (``{product}`` is monitor, events or api).
     """
 
     rate: float = 0.0
@@ -61,12 +85,19 @@ class FaultPlan:
     slow_seconds: float = 1.0
     latency: float = 0.0
     seed: int = 0
+    hostile_retry_after: str = "999999"
+    body_bytes: int = 1 << 30
+    foreign_origin: str = "https://evil.example.com"
+    twilio_host: str = "{product}.twilio.com"
     _rng: random.Random = field(init=False, repr=False)
+    #: Numbers the ``empty-pages`` links, so that no two are the same.
+    empty_pages_served: int = field(init=False, default=0, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        unknown = set(self.kinds) - set(ALL_FAULTS)
+        known = ALL_FAULTS + HOSTILE_FAULTS
+        unknown = set(self.kinds) - set(known)
         if unknown:
-            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {ALL_FAULTS}")
+            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {known}")
         if not 0.0 <= self.rate <= 1.0:
             raise ValueError("rate must be between 0 and 1")
         self._rng = random.Random(self.seed)

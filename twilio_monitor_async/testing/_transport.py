@@ -3,7 +3,8 @@
 ``TwilioMonitorClient(..., transport=FakeTransport())`` (or ``FakeTransport().client()``) sends
 every request straight to the fake's handlers, the same ones ``FakeTwilio`` serves over HTTP,
 faults included: a ``drop`` raises ``ConnectionDroppedError``, a ``slow`` response longer than
-the client's timeout ``ResponseTimeoutError``, as the aiohttp transport would. Every Twilio
+the client's timeout ``ResponseTimeoutError``, an oversized, endless or bombed body
+``ResponseTooLargeError``, as the aiohttp transport would. Every Twilio
 domain is served whatever its host, so the default base URLs work unchanged.
 """
 
@@ -13,12 +14,14 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from attrs import evolve
+from multidict import CIMultiDict
 from yarl import URL
 
+from .._body import BoundedBody
 from ..errors import ClientClosedError, ConnectionDroppedError, ResponseTimeoutError
 from ..sansio import Request, Response
 from ._fake_state import ROUTES, FakeState
-from ._routes import Dropped, FakeApp
+from ._routes import Dropped, FakeApp, Streamed
 from ._state import FakeStats, FaultPlan
 
 if TYPE_CHECKING:
@@ -72,9 +75,9 @@ class FakeTransport:
             raise ClientClosedError()
         try:
             if request.timeout is None:
-                served = await self._app.handle(request)
+                served = await self._exchange(request)
             else:
-                served = await asyncio.wait_for(self._app.handle(request), request.timeout)
+                served = await asyncio.wait_for(self._exchange(request), request.timeout)
         except asyncio.TimeoutError:
             raise ResponseTimeoutError(
                 method=request.method,
@@ -91,6 +94,25 @@ class FakeTransport:
         if request.params:
             url = str(URL(url).extend_query(list(request.params)))
         return evolve(served, url=url)
+
+    async def _exchange(self, request: Request) -> Response | Dropped:
+        """The fake's answer, with a streamed body read as a transport reads one: through
+        ``BoundedBody``, within the request's ``max_response_bytes``."""
+        served = await self._app.handle(request)
+        if not isinstance(served, Streamed):
+            return served
+        headers = CIMultiDict(served.headers)
+        body = BoundedBody(
+            limit=request.max_response_bytes,
+            content_encoding=headers.get("Content-Encoding"),
+            method=request.method,
+            url=request.display_url,
+        )
+        declared = headers.get("Content-Length")
+        body.check_length(int(declared) if declared is not None else None)
+        async for chunk in served.chunks():
+            body.feed(chunk)
+        return Response(served.status, headers, body.finish(), "")
 
     async def aclose(self) -> None:
         self.closed = True
