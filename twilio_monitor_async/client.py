@@ -16,6 +16,7 @@ from types import TracebackType
 import aiohttp
 
 from ._params import to_utc
+from .concurrency import DEFAULT_CEILING
 from .errors import ValidationError
 from .limits import RequestLimits
 from .resources import (
@@ -73,8 +74,12 @@ class TwilioMonitorClient:
     ``account_sid`` is still needed for account-scoped paths such as Notifications). Use it as an
     async context manager, or call ``aclose()`` when done.
 
-    ``max_in_flight`` caps the requests of all the client's work on the wire at once (default:
-    ``max_connections``); ``rate_limit`` (requests a second, default none) spaces them out.
+    All the client's work shares one limit on requests in flight, which adapts to the account's
+    own (Twilio's concurrency cap, found from its 429s and the ``Twilio-Concurrent-Requests``
+    header): ``max_in_flight`` is the most it may grow to (default 100), ``max_connections`` an
+    optional hard cap on the pool (default: the pool follows ``max_in_flight``);
+    ``rate_limit`` (requests a second, default none) spaces requests out.
+    ``client.stats.concurrency`` shows the limit, the 429s and the time spent waiting.
     """
 
     def __init__(
@@ -88,7 +93,7 @@ class TwilioMonitorClient:
         edge: str | None = None,
         base_urls: Mapping[str, str] | None = None,
         timeout: float = 30.0,
-        max_connections: int = 20,
+        max_connections: int | None = None,
         retry: RetryPolicy | bool = True,
         max_in_flight: int | None = None,
         rate_limit: float | None = None,
@@ -119,24 +124,25 @@ class TwilioMonitorClient:
                 )
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
             raise ValidationError("timeout", "must be a positive number of seconds")
-        if (
+        if max_connections is not None and (
             isinstance(max_connections, bool)
             or not isinstance(max_connections, int)
             or max_connections < 1
         ):
-            raise ValidationError("max_connections", "must be a positive integer")
+            raise ValidationError("max_connections", "must be a positive integer or None")
         if isinstance(retry, bool):
             policy = RetryPolicy() if retry else RetryPolicy.disabled()
         elif isinstance(retry, RetryPolicy):
             policy = retry
         else:
             raise ValidationError("retry", "must be a RetryPolicy, True or False")
-        # One budget for all the client's work; by default as many requests as connections, so
-        # a large fan-out waits here rather than in the pool, where aiohttp's timeout would run.
-        limits = RequestLimits(
-            max_in_flight=max_connections if max_in_flight is None else max_in_flight,
-            rate_limit=rate_limit,
-        )
+        # One budget for all the client's work, never above the pool's size, so a large fan-out
+        # waits in the limiter rather than in the pool, where aiohttp's timeout would run.
+        if max_in_flight is None:
+            max_in_flight = DEFAULT_CEILING
+            if max_connections is not None:
+                max_in_flight = min(max_in_flight, max_connections)
+        limits = RequestLimits(max_in_flight=max_in_flight, rate_limit=rate_limit)
 
         urls = dict(DEFAULT_BASE_URLS)
         for domain in _REGIONAL_DOMAINS:
@@ -159,7 +165,7 @@ class TwilioMonitorClient:
         self._transport = Transport(
             authorization=authorization,
             timeout=float(timeout),
-            max_connections=max_connections,
+            max_connections=limits.max_in_flight if max_connections is None else max_connections,
             retry=policy,
             limits=limits,
         )
@@ -226,7 +232,8 @@ class TwilioMonitorClient:
 
     @property
     def stats(self) -> RetryStats:
-        """Requests sent, retries by cause and give-ups, since the client was made."""
+        """Requests sent, retries by cause and give-ups, since the client was made; and
+        ``concurrency``: the adaptive limit now, the 429s, the time spent waiting for a slot."""
         return self._transport.stats
 
     @property

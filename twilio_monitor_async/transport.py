@@ -26,6 +26,7 @@ from tenacity import (
 )
 
 from ._version import __version__
+from .concurrency import CONCURRENT_REQUESTS_HEADER, account_concurrency
 from .errors import ApiError, TransportError, ValidationError
 from .limits import RequestLimits
 from .retry import RetryPolicy, RetryStats, cause_of
@@ -67,9 +68,9 @@ class Transport:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._max_connections = max_connections
         self.retry = retry
-        self.stats = RetryStats()
         #: Shared by every request of the client (fan-out, shards, prefetch alike).
         self.limits = limits if limits is not None else RequestLimits()
+        self.stats = RetryStats(concurrency=self.limits.concurrency.stats)
         self._session: aiohttp.ClientSession | None = None
         self._closed = False
 
@@ -170,7 +171,7 @@ class Transport:
         started = time.perf_counter()
         try:
             async with (
-                self.limits.slot(),
+                self.limits.slot() as permit,
                 session.request(
                     request.method,
                     request.url,
@@ -184,6 +185,13 @@ class Transport:
                 status = response.status
                 response_headers = response.headers
                 url = str(response.url)
+                # issue 14 seam: the adaptive limit learns the account's cap from each answer
+                # (a 429 past it, the Twilio-Concurrent-Requests header); 5xx teach it nothing.
+                account = account_concurrency(response_headers.get(CONCURRENT_REQUESTS_HEADER))
+                if status == 429:
+                    permit.rejected(account)
+                elif status < 500:
+                    permit.succeeded(account)
         except asyncio.TimeoutError:
             raise self._transport_error(
                 request, f"timeout: no complete response within {self._timeout.total}s"
