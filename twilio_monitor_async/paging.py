@@ -21,7 +21,8 @@ from attrs import field, frozen
 from .errors import DecodeError, PagingError
 from .models._converter import structure_many
 from .models.common import PageMeta
-from .sansio import Request, parse_page, redact_url, resolve_page_link
+from .models.fast_decode import DecodedPage, page_decoder
+from .sansio import Request, decode_json, parse_page, redact_url, resolve_page_link
 from .transport import Transport
 
 __all__ = ["Page", "PageReader", "RawPage", "iterate_pages", "iterate_records"]
@@ -65,6 +66,7 @@ class PageReader(Generic[R]):
         self._base_url = base_url
         self._key = key
         self._record = record
+        self._fast = page_decoder(record, key) if key is not None else None
 
     def request_for(self, url: str) -> Request:
         """The request for a page link: checked to stay on the API's own scheme and host."""
@@ -75,12 +77,26 @@ class PageReader(Generic[R]):
 
     async def fetch(self, request: Request) -> RawPage:
         """Send the request and split the body: raw records (not decoded yet) and the meta."""
-        response = await self._transport.send(request)
-        raw, meta = parse_page(response.data, self._key, self._base_url, response.url)
-        return RawPage(raw, meta, response.url)
+        response = await self._transport.send(request, decode=self._decode_body)
+        data = response.data
+        decoded = isinstance(data, DecodedPage)
+        document = data.document if decoded else data
+        raw, meta = parse_page(document, self._key, self._base_url, response.url)
+        return RawPage(raw, meta, response.url, decoded)
+
+    def _decode_body(self, body: bytes, url: str) -> Any:
+        """The page in one pass on the fast path, else (refused) its plain JSON."""
+        if self._fast is not None:
+            page = self._fast.decode(body)
+            if page is not None:
+                return page
+        return decode_json(body, url)
 
     def decode(self, fetched: RawPage) -> Page[R]:
-        """Decode a fetched page's records with the record's generated structure function."""
+        """Decode a fetched page's records with the record's generated structure function
+        (nothing left to do for a page the fast path decoded on arrival)."""
+        if fetched.decoded:
+            return Page(tuple(fetched.records), fetched.meta, reader=self)
         try:
             records = structure_many(fetched.records, self._record)
         except Exception as exc:  # any failure inside the generated decoder is a decode error
@@ -93,11 +109,13 @@ class PageReader(Generic[R]):
 
 @frozen
 class RawPage:
-    """A page as fetched: its records still raw JSON, its meta already parsed."""
+    """A page as fetched: its records still raw JSON (or, ``decoded``, already records), its
+    meta already parsed."""
 
     records: list[Any]
     meta: PageMeta
     url: str
+    decoded: bool = False
 
 
 async def iterate_pages(

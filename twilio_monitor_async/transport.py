@@ -12,6 +12,7 @@ import asyncio
 import logging
 import platform
 import time
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -102,8 +103,13 @@ class Transport:
             session, self._session = self._session, None
             await session.close()
 
-    async def send(self, request: Request) -> Response:
-        """Send ``request`` until it succeeds, fails for good, or the policy gives up."""
+    async def send(
+        self, request: Request, *, decode: Callable[[bytes, str], Any] | None = None
+    ) -> Response:
+        """Send ``request`` until it succeeds, fails for good, or the policy gives up.
+
+        ``decode(body, url)`` turns a successful body into ``Response.data`` instead of the
+        plain JSON parse (the paging fast path); what it raises is retried like a bad body."""
         if request.authenticated and self._authorization is None:
             raise ValidationError(
                 "auth_token",
@@ -114,7 +120,7 @@ class Transport:
         # Fast path: most requests succeed at once, and setting up tenacity costs about as much
         # as the rest of our per-request work; it is only set up once an attempt has failed.
         try:
-            return await self._send_once(request)
+            return await self._send_once(request, decode)
         except Exception as error:
             if policy.attempts > 1 and policy.should_retry(error, request):
                 first_failure: Exception | None = error
@@ -135,7 +141,7 @@ class Transport:
                         # it, and waits before the second attempt, exactly as if it had run it.
                         failure, first_failure = first_failure, None
                         raise failure
-                    return await self._send_once(request)
+                    return await self._send_once(request, decode)
         except Exception as error:
             if policy.should_retry(error, request):
                 self.stats.gave_up[cause_of(error)] += 1
@@ -161,7 +167,9 @@ class Transport:
             sleep,
         )
 
-    async def _send_once(self, request: Request) -> Response:
+    async def _send_once(
+        self, request: Request, decode: Callable[[bytes, str], Any] | None = None
+    ) -> Response:
         session = self._get_session()
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **dict(request.headers)}
         if request.authenticated:
@@ -234,7 +242,7 @@ class Transport:
                 # just this request's retry, until the server said to come back.
                 self.limits.pause_until(asyncio.get_running_loop().time() + error.retry_after)
             raise error
-        data = decode_json(body, url) if body else None
+        data = (decode or decode_json)(body, url) if body else None
         return Response(status=status, headers=response_headers, data=data, url=url)
 
     @staticmethod
