@@ -213,9 +213,7 @@ class AdaptiveLimiter:
         self._clock = clock
         self._in_flight = 0
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
-        self._stats = ConcurrencyStats(
-            limit=self.algorithm.value, ceiling=self.algorithm.ceiling
-        )
+        self._stats = ConcurrencyStats(limit=self.algorithm.value, ceiling=self.algorithm.ceiling)
 
     def __repr__(self) -> str:
         return f"<AdaptiveLimiter limit={self.limit} in_flight={self._in_flight}>"

@@ -25,8 +25,8 @@ import enum
 import functools
 import sys
 import typing
-from datetime import date, datetime
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -91,10 +91,15 @@ class PageDecoder(Generic[R]):
         return DecodedPage(document)
 
 
-@functools.lru_cache(maxsize=None)
 def page_decoder(record: type[R], key: str) -> PageDecoder[R] | None:
     """The fast decoder of ``record`` pages under ``key``, made once; None when the record has a
     shape the fast path does not serve (then pages are decoded the ordinary way)."""
+    decoder: PageDecoder[R] | None = _page_decoder(record, key)  # type: ignore[arg-type]
+    return decoder
+
+
+@functools.cache
+def _page_decoder(record: type[Any], key: str) -> PageDecoder[Any] | None:
     if key in ENVELOPE_FIELDS or not attrs.has(record):
         return None
     made = _mirror(record)
@@ -103,7 +108,7 @@ def page_decoder(record: type[R], key: str) -> PageDecoder[R] | None:
     mirror, build = made
     envelope = msgspec.defstruct(
         f"{record.__name__}PageWire",
-        [("records", list[mirror]), *((name, Any, None) for name in ENVELOPE_FIELDS)],
+        [("records", list[mirror]), *((name, Any, None) for name in ENVELOPE_FIELDS)],  # type: ignore[valid-type]
         rename={"records": key},
         gc=False,
     )
@@ -179,9 +184,7 @@ def _mirror(record: type[Any]) -> tuple[type[Any], Callable[[list[Any]], list[An
             keywords.append(f"{field.alias or field.name}={value}")
         else:
             positional.append(value)
-    mirror = msgspec.defstruct(
-        f"{record.__name__}Wire", struct_fields, rename=rename, gc=False
-    )
+    mirror = msgspec.defstruct(f"{record.__name__}Wire", struct_fields, rename=rename, gc=False)
     arguments = ", ".join([*positional, *keywords])
     source = f"def build_{record.__name__}(items):\n    return [__cl({arguments}) for s in items]\n"
     code = compile(source, f"<fast decode {record.__module__}.{record.__qualname__}>", "exec")
