@@ -121,7 +121,9 @@ class AimdLimit:
     def on_success(self, in_flight: int, account: int | None) -> None:
         """A healthy response. ``in_flight``: our requests in flight, this one included;
         ``account``: the response's ``Twilio-Concurrent-Requests`` (None when absent)."""
-        busy = account if account is not None else in_flight
+        # The header counts the account's requests when this one *arrived*; ours still in flight
+        # count now. The larger says best how busy the account is.
+        busy = in_flight if account is None else max(account, in_flight)
         cap = self.account_cap
         if cap is not None and busy > cap:
             self.account_cap = cap = busy  # the account carries more than it did: a new cap

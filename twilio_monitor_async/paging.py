@@ -198,8 +198,14 @@ async def iterate_records(
     emitted = 0
     async with aclosing(pages) as walker:  # type: ignore[type-var]
         async for page in walker:
-            for record in page.records:
-                yield record
-                emitted += 1
-                if limit is not None and emitted >= limit:
+            records = page.records
+            if limit is not None:
+                # The limit is settled once per page, so the per-record loop is a bare yield.
+                room = limit - emitted
+                if len(records) >= room:
+                    for record in records[:room]:
+                        yield record
                     return
+                emitted += len(records)
+            for record in records:
+                yield record

@@ -151,7 +151,13 @@ class Transport:
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         retry_after = error.retry_after if isinstance(error, ApiError) else None
-        return self.retry.wait_seconds(state.attempt_number, retry_after)
+        wait = self.retry.wait_seconds(state.attempt_number, retry_after)
+        if retry_after is None and isinstance(error, ApiError) and error.status == 429:
+            # issue 14: a 429 without Retry-After is the account's concurrency cap, and the
+            # adaptive limit has already cut back: the retry waits its turn there, after a
+            # tenth of the usual backoff (still exponential, still within the deadline).
+            wait *= 0.1
+        return wait
 
     def _before_sleep(self, state: RetryCallState, request: Request) -> None:
         error = state.outcome.exception() if state.outcome else None

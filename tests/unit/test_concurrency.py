@@ -232,6 +232,7 @@ async def test_a_429_slows_new_requests_and_growth_wakes_waiters() -> None:
         permit.succeeded(account=3)  # a round at the cap: +0.1
     assert not blocked.done()
     limiter.algorithm.limit = 3.95
+    limiter.algorithm.account_cap = 10  # the account has room again
     permits[1].outcome = None
     permits[1].succeeded(account=2)  # headroom: +1/limit, crossing 4
     await asyncio.sleep(0)

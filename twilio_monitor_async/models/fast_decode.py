@@ -119,10 +119,12 @@ def _page_decoder(record: type[Any], key: str) -> PageDecoder[Any] | None:
 _REMEMBERED_MAX = 4096
 
 
+@functools.cache
 def _remembered(
     hook: Callable[[Any, Any], Any], type_: Any
 ) -> tuple[dict[str, Any], Callable[[str], Any]]:
-    """A memory of ``hook``'s answers for texts, and the function that asks and remembers."""
+    """A memory of ``hook``'s answers for texts, and the function that asks and remembers; one
+    per hook and type, so a record's three equal dates are parsed once."""
     memory: dict[str, Any] = {}
 
     def ask(text: str) -> Any:
