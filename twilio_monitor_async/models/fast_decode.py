@@ -32,7 +32,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import msgspec
 
-from ._converter import SharedText, camel_case_records, converter
+from ._converter import SharedText, _camel, camel_case_records, converter
 
 __all__ = ["DecodedPage", "PageDecoder", "page_decoder"]
 
@@ -140,11 +140,6 @@ def _remembered(
 
 _IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 _IMMUTABLE_KINDS = (datetime, date, enum.Enum)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
 
 
 def _mirror(record: type[Any]) -> tuple[type[Any], Callable[[list[Any]], list[Any]]] | None:
