@@ -30,6 +30,7 @@ from ._rfc2822 import parse_rfc2822
 
 __all__ = [
     "SharedText",
+    "camel_case_records",
     "converter",
     "parse_datetime",
     "register_camel_case",
@@ -518,6 +519,10 @@ def _camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
+#: The records registered with ``register_camel_case`` (the fast page decoder renames them too).
+camel_case_records: set[type[Any]] = set()
+
+
 def register_camel_case(cls: type[Any], *, encode: bool = True) -> None:
     """Decode (and, with ``encode``, encode) ``cls`` with camelCase wire keys (Monitor v2
     Alarms speak camelCase).
@@ -530,6 +535,7 @@ def register_camel_case(cls: type[Any], *, encode: bool = True) -> None:
     from attrs import NOTHING, fields
     from cattrs.gen import make_dict_unstructure_fn, override
 
+    camel_case_records.add(cls)
     unstructure_overrides: dict[str, Any] = {
         a.name: override(
             rename=_camel(a.name),
