@@ -9,9 +9,10 @@ scheme TCP and Netflix's concurrency-limits (``AIMDLimit``) use:
 
 * **Slow start.** From ``initial`` the limit grows by one per healthy response (doubling every
   round trip) until the first 429, so a large account is reached in a few round trips.
-* **Multiplicative decrease** on a 429: the limit drops to ``backoff`` (0.9) times itself, and
-  never above what the account was carrying when it refused (the header, or failing that our own
-  requests in flight), so an overshoot is corrected in one step. Only one decrease per round of
+* **Decrease** on a 429: the limit drops to our share of what the account was carrying when it
+  refused (the header), so an overshoot is corrected in one step and the account's slots stay
+  in use; without the header, multiplicatively, to ``backoff`` (0.9) times itself and never
+  above our own requests in flight then. Only one decrease per round of
   requests: 429s for requests sent before the last decrease are counted, not acted on again.
 * **Additive increase** afterwards: one more request per round trip while responses are healthy
   and the limit is in use (an idle client does not inflate its limit), but ten times slower once
@@ -150,7 +151,10 @@ class AimdLimit:
         carried = account if account is not None else in_flight
         self.account_cap = carried
         share = min(carried, in_flight)
-        self.limit = max(float(self.floor), min(self.limit * self.backoff, float(share)))
+        # Told what the account carried, the limit goes to our share of it, no lower: a
+        # multiplicative margin would only leave the account's slots idle. Not told, it backs off.
+        cut = self.limit if account is not None else self.limit * self.backoff
+        self.limit = max(float(self.floor), min(cut, float(share)))
         self.slow_start = False
         self.epoch += 1
         return True
@@ -176,6 +180,13 @@ class ConcurrencyStats:
     waits: int = 0
     wait_seconds: float = 0.0
     account_concurrency: int | None = None
+
+    def summary(self) -> str:
+        """One line for people: the limit now, the 429s, the time spent waiting for a slot."""
+        return (
+            f"concurrency limit {self.limit}, {self.rejected:,} rejected (429), "
+            f"{self.wait_seconds:.1f}s waiting for a slot"
+        )
 
 
 class Permit:

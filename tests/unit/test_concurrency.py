@@ -95,9 +95,11 @@ def test_another_client_on_the_account_leaves_us_our_share() -> None:
 
 
 def test_probing_past_a_known_cap_is_ten_times_slower() -> None:
-    limit = AimdLimit(initial=20)
-    limit.on_rejected(in_flight=20, account=20, sent_epoch=0)  # cap 20, limit 18
-    assert limit.value == 18
+    limit = AimdLimit(initial=21)
+    # a probe refused: told the account carried 20, the limit goes back to 20, not 0.9 x 21
+    limit.on_rejected(in_flight=20, account=20, sent_epoch=0)
+    assert limit.value == 20
+    limit.limit = 18.0  # (others took two of the account's slots meanwhile)
     for _ in range(18):  # a round with headroom: about +1
         limit.on_success(18, 18)
     assert 18.95 < limit.limit <= 19.0

@@ -157,7 +157,7 @@ async def _export(
         note(
             f"Exported {result.records:,} {name}{where}{resumed} in {elapsed:.1f}s "
             f"({fresh / elapsed if elapsed else 0:,.0f} records/s, {client.stats.requests:,} requests, "
-            f"{client.stats.total_retries:,} retries)."
+            f"{client.stats.total_retries:,} retries; {client.stats.concurrency.summary()})."
         )
 
 

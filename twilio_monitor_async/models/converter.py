@@ -231,14 +231,20 @@ def _lenient_enums_of(union: Any) -> list[type[enum.Enum]]:
     return enums if enums and str in args else []
 
 
+def lenient_enum_members(union: Any) -> tuple[dict[Any, enum.Enum], bool]:
+    """The members of a lenient enum union by value (the first enum that knows a value wins),
+    and whether the union takes None."""
+    members: dict[Any, enum.Enum] = {}
+    for cls in reversed(_lenient_enums_of(union)):
+        members.update({m.value: m for m in cls})
+    return members, type(None) in typing.get_args(union)
+
+
 def _make_lenient_enum_hook(union: Any) -> Callable[[Any, Any], Any]:
     enums = _lenient_enums_of(union)
     assert enums
     enum_cls = enums[0]
-    members: dict[Any, enum.Enum] = {}
-    for cls in reversed(enums):
-        members.update({m.value: m for m in cls})
-    nullable = type(None) in typing.get_args(union)
+    members, nullable = lenient_enum_members(union)
 
     def structure(value: Any, _: Any) -> Any:
         if value is None:
