@@ -8,8 +8,9 @@ the fake's "now", so ``StartDate``/``EndDate`` map straight to index ranges (for
 each record has its own SID. Past ``--unique`` records the rendered bodies repeat (with the
 same SIDs), which is enough for the memory runs of a million records.
 
-Control endpoints under ``/_bench/``: ``config?latency=0.03`` (seconds added to every API
-response), ``reset`` and ``stats`` (requests, most in flight, peak open connections, and the
+Control endpoints under ``/_bench/``: ``config?latency=0.03&cap=8`` (seconds added to every
+API response; an account concurrency cap the client is not told: past it a request is refused at
+once with 429 / code 20429; 0 for none), ``reset`` and ``stats`` (requests, most in flight, peak open connections, and the
 time the handlers spent building responses, i.e. the server-only cost).
 
     python -m benchmarks.server --records 200000   # prints its URL, serves until killed
@@ -75,6 +76,7 @@ class PageServer:
         token = base64.b64encode(f"{FAKE_ACCOUNT_SID}:{FAKE_AUTH_TOKEN}".encode()).decode()
         self.authorization = f"Basic {token}"
         self.latency = 0.0
+        self.cap = 0
         self.web_server: Any = None  # the aiohttp low-level server, to count its connections
         self.reset()
 
@@ -86,6 +88,7 @@ class PageServer:
         self.build_seconds = 0.0
         self.pages = 0
         self.records_served = 0
+        self.rejected = 0
 
     # -- helpers ----------------------------------------------------------------------------
     def _index_of(self, wire: str, *, upper: bool) -> int:
@@ -107,7 +110,16 @@ class PageServer:
     # -- handlers ---------------------------------------------------------------------------
     async def gate(self, request: web.Request, build: Any) -> web.Response:
         self.requests += 1
+        if self.cap and self.in_flight >= self.cap:
+            # Twilio's answer past the account's concurrency cap: at once, 429 / 20429.
+            self.rejected += 1
+            return web.json_response(
+                {"code": 20429, "message": "Too Many Requests", "status": 429},
+                status=429,
+                headers={"Twilio-Concurrent-Requests": str(self.in_flight)},
+            )
         self.in_flight += 1
+        concurrent = self.in_flight
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         if self.web_server is not None:
             self.peak_connections = max(self.peak_connections, len(self.web_server.connections))
@@ -119,6 +131,7 @@ class PageServer:
             started = time.perf_counter()
             response: web.Response = build(request)
             self.build_seconds += time.perf_counter() - started
+            response.headers["Twilio-Concurrent-Requests"] = str(concurrent)
             return response
         finally:
             self.in_flight -= 1
@@ -174,6 +187,7 @@ class PageServer:
             "build_seconds": self.build_seconds,
             "pages": self.pages,
             "records": self.records_served,
+            "rejected": self.rejected,
         }
 
 
@@ -194,7 +208,8 @@ def create_app(server: PageServer) -> web.Application:
 
     async def config(request: web.Request) -> web.Response:
         server.latency = float(request.query.get("latency", server.latency))
-        return web.json_response({"latency": server.latency})
+        server.cap = int(request.query.get("cap", server.cap))
+        return web.json_response({"latency": server.latency, "cap": server.cap})
 
     async def reset(request: web.Request) -> web.Response:
         server.reset()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ._dates import as_utc_datetime
 from ._endpoints import duration
+from .concurrency import DEFAULT_CEILING
 from .config import (
     BASE_URL_ENV,
     DEFAULT_BASE_URLS,
@@ -62,8 +63,12 @@ class TwilioMonitorClient:
     ``account_sid`` is still needed for account-scoped paths such as Notifications). Use it as an
     async context manager, or call ``aclose()`` when done.
 
-    ``max_in_flight`` caps the requests of all the client's work on the wire at once (default:
-    ``max_connections``); ``rate_limit`` (requests a second, default none) spaces them out.
+    All the client's work shares one limit on requests in flight, which adapts to the account's
+    own (Twilio's concurrency cap, found from its 429s and the ``Twilio-Concurrent-Requests``
+    header): ``max_in_flight`` is the most it may grow to (default 100), ``max_connections`` an
+    optional hard cap on the pool (default: the pool follows ``max_in_flight``);
+    ``rate_limit`` (requests a second, default none) spaces requests out.
+    ``client.stats.concurrency`` shows the limit, the 429s and the time spent waiting.
     ``allow_insecure_http`` accepts plain ``http://`` base URLs on hosts that are not loopback
     (a fake server in another container); credentials then cross the network unencrypted.
     ``max_response_bytes`` (default 64 MiB) caps every response body, as sent and inflated.
@@ -83,7 +88,7 @@ class TwilioMonitorClient:
         edge: str | None = None,
         base_urls: Mapping[str, str] | None = None,
         timeout: float = 30.0,
-        max_connections: int = 20,
+        max_connections: int | None = None,
         retry: RetryPolicy | bool = True,
         max_in_flight: int | None = None,
         rate_limit: float | None = None,
@@ -115,16 +120,15 @@ class TwilioMonitorClient:
             raise ValidationError("transport", "must have send(request) and aclose()")
         self.config = config
         self._base_urls = config.resolved_base_urls()
-        # One budget for all the client's work; by default as many requests as connections, so
-        # a large fan-out waits here rather than in the pool, where aiohttp's timeout would run.
-        limits = RequestLimits(
-            max_in_flight=config.max_connections
-            if config.max_in_flight is None
-            else config.max_in_flight,
-            rate_limit=config.rate_limit,
-        )
+        # One budget for all the client's work, never above the pool's size, so a large fan-out
+        # waits in the limiter rather than in the pool, where aiohttp's timeout would run.
+        max_in_flight = config.max_in_flight
+        if max_in_flight is None:
+            max_in_flight = min(DEFAULT_CEILING, config.max_connections or DEFAULT_CEILING)
+        limits = RequestLimits(max_in_flight=max_in_flight, rate_limit=config.rate_limit)
+        pool = max_in_flight if config.max_connections is None else config.max_connections
         self._sender = Sender(
-            transport or AiohttpTransport(max_connections=config.max_connections),
+            transport or AiohttpTransport(max_connections=pool),
             authorization=config.authorization(),
             timeout=float(config.timeout),
             retry=config.retry,
@@ -193,7 +197,8 @@ class TwilioMonitorClient:
 
     @property
     def stats(self) -> RetryStats:
-        """Requests sent, retries by cause and give-ups, since the client was made."""
+        """Requests sent, retries by cause and give-ups, since the client was made; and
+        ``concurrency``: the adaptive limit now, the 429s, the time spent waiting for a slot."""
         return self._sender.stats
 
     @property

@@ -130,7 +130,9 @@ class ClientConfig:
 
     Credentials: ``account_sid`` + ``auth_token``, or ``api_key`` + ``api_secret``.
     ``base_urls`` points any of the domains ``monitor``, ``events``, ``api``, ``status``
-    elsewhere; ``max_in_flight`` defaults to ``max_connections``.
+    elsewhere. ``max_in_flight`` is the ceiling of the client's adaptive concurrency limit
+    (default 100, or ``max_connections`` if that is lower); ``max_connections`` is an optional
+    hard cap on the connection pool (default: the pool follows ``max_in_flight``).
     """
 
     account_sid: str | None = field(default=None, validator=_account_sid)
@@ -141,7 +143,7 @@ class ClientConfig:
     edge: str | None = field(default=None, validator=_host_label)
     base_urls: Mapping[str, str] | None = None
     timeout: float = field(default=30.0, validator=_positive_seconds)
-    max_connections: int = field(default=20, validator=_count)
+    max_connections: int | None = field(default=None, validator=_count)
     retry: RetryPolicy = field(factory=RetryPolicy, converter=_retry_policy, validator=_is_policy)
     max_in_flight: int | None = field(default=None, validator=_count)
     rate_limit: float | None = field(default=None, validator=_rate)

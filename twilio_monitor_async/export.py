@@ -506,9 +506,12 @@ async def _merged(
             yield item
 
 
-def detail_fetcher(listing: Fetching[Any], concurrency: int) -> Callable[[Sequence[Any]], Any]:
-    """A ``transform`` for run_export: each record's instance view, fetched ``concurrency`` at
-    a time and kept in the page's order. A failed fetch fails the export (it can be resumed)."""
+def detail_fetcher(
+    listing: Fetching[Any], concurrency: int | None = None
+) -> Callable[[Sequence[Any]], Any]:
+    """A ``transform`` for run_export: each record's instance view, fetched at most
+    ``concurrency`` at a time (None: as the client's adaptive limit allows) and kept in the
+    page's order. A failed fetch fails the export (it can be resumed)."""
 
     async def fetch_all(records: Sequence[Any]) -> list[Any]:
         outcomes = listing.fetch_many(

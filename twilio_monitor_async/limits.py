@@ -1,9 +1,10 @@
-"""Request limits shared by all the work of one client: a cap on requests in flight, a rate.
+"""Request limits shared by all the work of one client: requests in flight, a rate, 429 pauses.
 
 Twilio throttles an account on concurrent requests (and answers 429 past the limit), so a big
 fan-out, a sharded export and a prefetching stream running side by side must all draw on the same
 budget. The transport takes one ``RequestLimits`` and holds a slot only while an attempt is on the
-wire: a request sleeping before its retry gives its slot to others. The optional rate is a leaky
+wire: a request sleeping before its retry gives its slot to others. How many slots there are
+adapts to the account (``concurrency.AdaptiveLimiter``): ``max_in_flight`` is its ceiling. The optional rate is a leaky
 bucket (aiolimiter) with no burst, so ``rate_limit=20`` really means one request every 50 ms.
 
 A 429 feeds back in two ways: the retry policy retries the request after its ``Retry-After``, and
@@ -23,6 +24,7 @@ from aiolimiter import AsyncLimiter
 from attrs import define
 
 from ._endpoints import check, positive_integer, request_rate
+from .concurrency import DEFAULT_CEILING, AdaptiveLimiter, AimdLimit, Permit
 
 __all__ = ["LimitStats", "RequestLimits"]
 
@@ -37,18 +39,20 @@ class LimitStats:
 
 
 class RequestLimits:
-    """The request budget of one client. ``max_in_flight`` None and ``rate_limit`` None: no limit."""
+    """The request budget of one client: at most ``max_in_flight`` requests on the wire (the
+    adaptive limit's ceiling; None: the default, 100), at most ``rate_limit`` a second (None: no
+    rate limit)."""
 
     def __init__(
         self, *, max_in_flight: int | None = None, rate_limit: float | None = None
     ) -> None:
         check("max_in_flight", max_in_flight, positive_integer)
         check("rate_limit", rate_limit, request_rate)
-        self.max_in_flight = max_in_flight
+        self.max_in_flight = DEFAULT_CEILING if max_in_flight is None else max_in_flight
         self.rate_limit = None if rate_limit is None else float(rate_limit)
         self.stats = LimitStats()
+        self.concurrency = AdaptiveLimiter(AimdLimit(ceiling=self.max_in_flight))
         # Created lazily: asyncio primitives bind to the loop that first uses them.
-        self._semaphore: asyncio.Semaphore | None = None
         self._limiter: AsyncLimiter | None = None
         #: Loop time before which no new attempt may start, by host.
         self._resume_at: dict[str, float] = {}
@@ -74,30 +78,23 @@ class RequestLimits:
         return left
 
     @asynccontextmanager
-    async def slot(self, host: str = "") -> AsyncIterator[None]:
+    async def slot(self, host: str = "") -> AsyncIterator[Permit]:
         """Wait for the budget (and any pause of ``host``), then hold one in-flight slot for
-        the body of the block."""
+        the body of the block; report the attempt's outcome on the permit (``succeeded`` /
+        ``rejected``)."""
         # A loop, not an Event: another 429 may push the moment further while we sleep.
         while (delay := self.resume_in(host)) > 0:  # noqa: ASYNC110
             await asyncio.sleep(delay)
-        if self.max_in_flight is not None and self._semaphore is None:
-            self._semaphore = asyncio.Semaphore(self.max_in_flight)
         if self.rate_limit is not None and self._limiter is None:
             # max_rate=1 over 1/rate seconds: a bucket of one, so no burst above the rate.
             self._limiter = AsyncLimiter(1, 1.0 / self.rate_limit)
-        semaphore = self._semaphore
-        if semaphore is not None:
-            await semaphore.acquire()
-        try:
+        async with self.concurrency.slot() as permit:
             if self._limiter is not None:
                 await self._limiter.acquire()
             stats = self.stats
             stats.in_flight += 1
             stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
             try:
-                yield
+                yield permit
             finally:
                 stats.in_flight -= 1
-        finally:
-            if semaphore is not None:
-                semaphore.release()

@@ -22,6 +22,7 @@ from attrs import field, frozen
 from .errors import DecodeError, PagingError
 from .models.common import PageMeta
 from .models.converter import structure_many
+from .models.fast_decode import DecodedPage, page_decoder
 from .sansio import Request, parse_page, redact_url, resolve_page_link
 from .sender import Sender
 
@@ -77,6 +78,7 @@ class PageReader(Generic[R]):
         self._domain = domain
         self._key = key
         self._record = record
+        self._fast = page_decoder(record, key) if key is not None else None
 
     def request_for(self, url: str) -> Request:
         """The request for a page link: checked to stay on the API's own scheme and host (a
@@ -88,12 +90,19 @@ class PageReader(Generic[R]):
 
     async def fetch(self, request: Request) -> RawPage:
         """Send the request and split the body: raw records (not decoded yet) and the meta."""
-        response = await self._sender.send(request)
-        raw, meta = parse_page(response.data, self._key, self._base_url, response.url)
-        return RawPage(raw, meta, response.url)
+        fast = self._fast
+        response = await self._sender.send(request, decode=fast.decode if fast else None)
+        data = response.data
+        decoded = isinstance(data, DecodedPage)
+        document = data.document if decoded else data
+        raw, meta = parse_page(document, self._key, self._base_url, response.url)
+        return RawPage(raw, meta, response.url, decoded)
 
     def decode(self, fetched: RawPage) -> Page[R]:
-        """Decode a fetched page's records with the record's generated structure function."""
+        """Decode a fetched page's records with the record's generated structure function
+        (nothing left to do for a page the fast path decoded on arrival)."""
+        if fetched.decoded:
+            return Page(tuple(fetched.records), fetched.meta, reader=self)
         try:
             records = structure_many(fetched.records, self._record)
         except Exception as exc:  # any failure inside the generated decoder is a decode error
@@ -106,11 +115,13 @@ class PageReader(Generic[R]):
 
 @frozen
 class RawPage:
-    """A page as fetched: its records still raw JSON, its meta already parsed."""
+    """A page as fetched: its records still raw JSON (or, ``decoded``, already records), its
+    meta already parsed."""
 
     records: list[Any]
     meta: PageMeta
     url: str
+    decoded: bool = False
 
 
 async def iterate_pages(

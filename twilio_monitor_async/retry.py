@@ -16,6 +16,7 @@ from collections import Counter
 from attrs import define, field, frozen
 
 from ._endpoints import positive_integer, seconds
+from .concurrency import ConcurrencyStats
 from .errors import ApiError, TransportError
 from .sansio import Request
 
@@ -81,11 +82,13 @@ def cause_of(error: BaseException) -> str:
 
 @define
 class RetryStats:
-    """Counters of one client's traffic: requests sent, retries by cause, and give-ups."""
+    """Counters of one client's traffic: requests sent, retries by cause, and give-ups; and
+    ``concurrency``, the adaptive limit's figures (limit now, 429s, time spent waiting)."""
 
     requests: int = 0
     retries: Counter[str] = field(factory=Counter)
     gave_up: Counter[str] = field(factory=Counter)
+    concurrency: ConcurrencyStats = field(factory=ConcurrencyStats)
 
     @property
     def total_retries(self) -> int:

@@ -4,6 +4,12 @@
 Authorization header (only to authenticated endpoints: never to the status page), waits for the
 client's request budget (``limits``), hands the request to the ``Transport`` (the only I/O),
 lets ``sansio.decipher`` judge the response, and runs the ``RetryPolicy`` through tenacity.
+Each attempt's answer also teaches the client's adaptive concurrency limit (``limits``) about the
+account's own: a 429 past it, the ``Twilio-Concurrent-Requests`` header on every response.
+
+A caller may pass ``decode`` (the paging engine's one-pass page decoder): a successful body goes
+to it first, and only when it refuses (None) to ``decipher``'s plain JSON. It runs here, after
+the transport, so every transport (aiohttp, ``FakeTransport``, a user's own) gets it.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import asyncio
 import logging
 import platform
 import time
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -25,6 +32,7 @@ from tenacity import (
 )
 
 from ._version import __version__
+from .concurrency import CONCURRENT_REQUESTS_HEADER, account_concurrency
 from .errors import ApiError, ClientClosedError, RateLimitError, ValidationError
 from .limits import RequestLimits
 from .retry import RetryPolicy, RetryStats, cause_of
@@ -69,10 +77,10 @@ class Sender:
         self._authorization = authorization
         self._timeout = timeout
         self.retry = retry
-        self.stats = RetryStats()
         #: Shared by every request of the client (fan-out, shards, prefetch alike).
         self.limits = limits if limits is not None else RequestLimits()
         self._max_response_bytes = max_response_bytes
+        self.stats = RetryStats(concurrency=self.limits.concurrency.stats)
         self.closed = False
         #: The tasks inside ``send`` now, cancelled by ``aclose()``; those it has cancelled.
         self._sending: set[asyncio.Task[Any]] = set()
@@ -113,14 +121,19 @@ class Sender:
             max_response_bytes=self._max_response_bytes,
         )
 
-    async def send(self, request: Request) -> ParsedResponse:
-        """Send ``request`` until it succeeds, fails for good, or the policy gives up."""
+    async def send(
+        self, request: Request, *, decode: Callable[[bytes], Any] | None = None
+    ) -> ParsedResponse:
+        """Send ``request`` until it succeeds, fails for good, or the policy gives up.
+
+        ``decode(body)`` turns a successful body into ``ParsedResponse.data`` in place of the
+        plain JSON parse, or returns None to leave it to that parse."""
         wire = self._prepare(request)
         task = asyncio.current_task()
         assert task is not None
         self._sending.add(task)
         try:
-            return await self._send(request, wire)
+            return await self._send(request, wire, decode)
         except asyncio.CancelledError:
             if task not in self._cancelled_by_close:
                 raise
@@ -134,13 +147,15 @@ class Sender:
         finally:
             self._sending.discard(task)
 
-    async def _send(self, request: Request, wire: Request) -> ParsedResponse:
+    async def _send(
+        self, request: Request, wire: Request, decode: Callable[[bytes], Any] | None
+    ) -> ParsedResponse:
         policy = self.retry
         deadline = asyncio.get_running_loop().time() + policy.deadline
         # Fast path: most requests succeed at once, and setting up tenacity costs about as much
         # as the rest of our per-request work; it is only set up once an attempt has failed.
         try:
-            return await self._send_once(wire, deadline)
+            return await self._send_once(wire, deadline, decode)
         except Exception as error:
             if policy.attempts > 1 and policy.should_retry(error, request):
                 first_failure: Exception | None = error
@@ -161,7 +176,7 @@ class Sender:
                         # it, and waits before the second attempt, exactly as if it had run it.
                         failure, first_failure = first_failure, None
                         raise failure
-                    return await self._send_once(wire, deadline)
+                    return await self._send_once(wire, deadline, decode)
         except Exception as error:
             if policy.should_retry(error, request):
                 self.stats.gave_up[cause_of(error)] += 1
@@ -171,7 +186,13 @@ class Sender:
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         retry_after = error.retry_after if isinstance(error, ApiError) else None
-        return self.retry.wait_seconds(state.attempt_number, retry_after)
+        wait = self.retry.wait_seconds(state.attempt_number, retry_after)
+        if retry_after is None and isinstance(error, ApiError) and error.status == 429:
+            # A 429 without Retry-After is the account's concurrency cap, and the adaptive limit
+            # has already cut back: the retry waits its turn there, after a tenth of the usual
+            # backoff (still exponential, still within the deadline).
+            wait *= 0.1
+        return wait
 
     def _before_sleep(self, state: RetryCallState, request: Request) -> None:
         error = state.outcome.exception() if state.outcome else None
@@ -186,7 +207,9 @@ class Sender:
             state.upcoming_sleep,
         )
 
-    async def _send_once(self, request: Request, deadline: float) -> ParsedResponse:
+    async def _send_once(
+        self, request: Request, deadline: float, decode: Callable[[bytes], Any] | None = None
+    ) -> ParsedResponse:
         if self.closed:
             raise ClientClosedError()
         host = host_of(request.url)
@@ -206,8 +229,17 @@ class Sender:
             raise error
         self.stats.requests += 1
         started = time.perf_counter()
-        async with self.limits.slot(host):
+        async with self.limits.slot(host) as permit:
             response = await self.transport.send(request)
+            # The adaptive limit learns the account's cap from each answer (a 429 past it, the
+            # Twilio-Concurrent-Requests header); 5xx teach it nothing.
+            status = response.status
+            if status < 500:
+                account = account_concurrency(response.header(CONCURRENT_REQUESTS_HEADER))
+                if status == 429:
+                    permit.rejected(account)
+                else:
+                    permit.succeeded(account)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d (%d bytes, %.1f ms)",
@@ -217,6 +249,10 @@ class Sender:
                 len(response.body),
                 (time.perf_counter() - started) * 1000,
             )
+        if decode is not None and 200 <= response.status < 300 and response.body:
+            data = decode(response.body)
+            if data is not None:
+                return ParsedResponse(response.status, response.headers, data, response.url)
         try:
             data = decipher(request, response)
         except ApiError as error:

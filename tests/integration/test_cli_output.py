@@ -38,7 +38,8 @@ def test_summary_line_and_table_in_a_pipe_are_whole_at_40_columns(tmp_path: Path
     assert export.returncode == 0, export.stderr
     summary = [line for line in export.stderr.splitlines() if line.startswith("Exported")]
     assert len(summary) == 1, export.stderr
-    assert str(out) in summary[0] and summary[0].endswith("retries).")
+    assert str(out) in summary[0] and "retries; concurrency limit " in summary[0]
+    assert summary[0].endswith("0 rejected (429), 0.0s waiting for a slot).")
     assert "━" not in export.stderr  # no progress bar outside a terminal
 
     assert created.returncode == 0, created.stderr

@@ -66,9 +66,9 @@ def _make_command(name: str, spec: Listable) -> click.Command:
     @click.option(
         "--concurrency",
         type=click.IntRange(1, 200),
-        default=20,
-        show_default=True,
-        help="Parallel requests for --with-details.",
+        default=None,
+        help="Most parallel requests for --with-details (default: as many as the account's "
+        "concurrency limit allows, found as the export runs, up to 100).",
     )
     @click.option(
         "--with-details",
@@ -113,7 +113,7 @@ async def _export(
     if out is not None:
         check_folder(out)  # before any request
         set_resume_hint([] if resume else ["--resume"])
-    async with make_client(connection, max_connections=max(20, concurrency)) as client:
+    async with make_client(connection) as client:
         listing: Listing[Any] = getattr(client, spec.attribute)
         record_type = listing.list_endpoint.record
         transform = None
@@ -157,7 +157,7 @@ async def _export(
         note(
             f"Exported {result.records:,} {name}{where}{resumed} in {elapsed:.1f}s "
             f"({fresh / elapsed if elapsed else 0:,.0f} records/s, {client.stats.requests:,} requests, "
-            f"{client.stats.total_retries:,} retries)."
+            f"{client.stats.total_retries:,} retries; {client.stats.concurrency.summary()})."
         )
 
 

@@ -29,6 +29,7 @@ from ..errors import DecodeWarning
 
 __all__ = [
     "SharedText",
+    "camel_case_records",
     "converter",
     "parse_datetime",
     "register_camel_case",
@@ -191,14 +192,20 @@ def _lenient_enums_of(union: Any) -> list[type[enum.Enum]]:
     return enums if enums and str in args else []
 
 
+def lenient_enum_members(union: Any) -> tuple[dict[Any, enum.Enum], bool]:
+    """The members of a lenient enum union by value (the first enum that knows a value wins),
+    and whether the union takes None."""
+    members: dict[Any, enum.Enum] = {}
+    for cls in reversed(_lenient_enums_of(union)):
+        members.update({m.value: m for m in cls})
+    return members, type(None) in typing.get_args(union)
+
+
 def _make_lenient_enum_hook(union: Any) -> Callable[[Any, Any], Any]:
     enums = _lenient_enums_of(union)
     assert enums
     enum_cls = enums[0]
-    members: dict[Any, enum.Enum] = {}
-    for cls in reversed(enums):
-        members.update({m.value: m for m in cls})
-    nullable = type(None) in typing.get_args(union)
+    members, nullable = lenient_enum_members(union)
 
     def structure(value: Any, _: Any) -> Any:
         if value is None:
@@ -479,6 +486,10 @@ def _camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
+#: The records registered with ``register_camel_case`` (the fast page decoder renames them too).
+camel_case_records: set[type[Any]] = set()
+
+
 def register_camel_case(cls: type[Any], *, encode: bool = True) -> None:
     """Decode (and, with ``encode``, encode) ``cls`` with camelCase wire keys (Monitor v2
     Alarms speak camelCase).
@@ -491,6 +502,7 @@ def register_camel_case(cls: type[Any], *, encode: bool = True) -> None:
     from attrs import NOTHING, fields
     from cattrs.gen import make_dict_unstructure_fn, override
 
+    camel_case_records.add(cls)
     unstructure_overrides: dict[str, Any] = {
         a.name: override(
             rename=_camel(a.name),

@@ -347,16 +347,19 @@ class Fetching(Resource, Generic[F]):
         self,
         sids: Iterable[str] | AsyncIterable[str],
         *,
-        concurrency: int = bulk.DEFAULT_CONCURRENCY,
+        concurrency: int | None = None,
         ordered: bool = False,
     ) -> AsyncIterator[bulk.Outcome[str, F]]:
-        """``fetch`` each SID, ``concurrency`` at a time; one ``Outcome`` per SID.
+        """``fetch`` each SID, as many at a time as the client's adaptive limit allows (at most
+        ``concurrency`` when given); one ``Outcome`` per SID.
 
         Outcomes come as fetches complete, or in the order of ``sids`` with ``ordered=True``.
         A SID that is malformed or fails (404, error after retries) is an Outcome with ``error``
         set; the others are fetched all the same. The client's ``max_in_flight`` and
         ``rate_limit`` still apply across everything it does.
         """
+        if concurrency is None:  # issue 14: follow the client's limiter, up to its ceiling
+            concurrency = self._context.sender.limits.max_in_flight
         return bulk.fan_out(self.fetch, sids, concurrency=concurrency, ordered=ordered)
 
 
