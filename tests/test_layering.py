@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,8 @@ def lint(where: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", script, "--config", str(where / "pyproject.toml"), "--no-cache"],
         cwd=where,
+        # lint-imports prints through rich, which wraps at COLUMNS: one contract, one line.
+        env={**os.environ, "COLUMNS": "1000"},
         capture_output=True,
         text=True,
         timeout=300,

@@ -14,7 +14,9 @@ import asyncio
 import logging
 import os
 import shlex
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
@@ -98,6 +100,7 @@ class RootGroup(click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         arguments = list(sys.argv[1:] if args is None else args)
         prog_name = prog_name or "twilio-monitor"
+        _take_ctrl_c()
         self._main_shell_completion(extra, prog_name, complete_var)
         ctx: click.Context | None = None
         level = LOGGER.level  # the CLI's logging lasts as long as the command (tests run many)
@@ -115,6 +118,14 @@ class RootGroup(click.Group):
             LOGGER.removeHandler(_HANDLER)
             LOGGER.setLevel(level)
         sys.exit(code)
+
+
+def _take_ctrl_c() -> None:
+    """Make SIGINT raise KeyboardInterrupt, as the commands promise (exit 130, the export's
+    --resume line, fake-server's "Ctrl-C to stop"), even when started with SIGINT ignored, as
+    a non-interactive shell starts its background jobs and Python then leaves it ignored."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _root_meta() -> dict[str, Any]:
