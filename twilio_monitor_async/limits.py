@@ -82,19 +82,36 @@ class RequestLimits:
         """Wait for the budget (and any pause of ``host``), then hold one in-flight slot for
         the body of the block; report the attempt's outcome on the permit (``succeeded`` /
         ``rejected``)."""
+        permit = await self.acquire(host)
+        try:
+            yield permit
+        finally:
+            self.release()
+
+    async def acquire(self, host: str = "") -> Permit:
+        """``slot`` without the context manager, for the one caller on every request's path
+        (the sender), where two nested generator-based context managers cost more than the
+        rest of the bookkeeping: pair it with ``release()`` in a ``finally``."""
         # A loop, not an Event: another 429 may push the moment further while we sleep.
         while (delay := self.resume_in(host)) > 0:  # noqa: ASYNC110
             await asyncio.sleep(delay)
         if self.rate_limit is not None and self._limiter is None:
             # max_rate=1 over 1/rate seconds: a bucket of one, so no burst above the rate.
             self._limiter = AsyncLimiter(1, 1.0 / self.rate_limit)
-        async with self.concurrency.slot() as permit:
-            if self._limiter is not None:
-                await self._limiter.acquire()
-            stats = self.stats
-            stats.in_flight += 1
-            stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
+        permit = await self.concurrency.acquire()
+        if self._limiter is not None:
             try:
-                yield permit
-            finally:
-                stats.in_flight -= 1
+                await self._limiter.acquire()
+            except BaseException:
+                self.concurrency.release()
+                raise
+        stats = self.stats
+        stats.in_flight += 1
+        if stats.in_flight > stats.max_in_flight:
+            stats.max_in_flight = stats.in_flight
+        return permit
+
+    def release(self) -> None:
+        """Give back the slot of an ``acquire``."""
+        self.stats.in_flight -= 1
+        self.concurrency.release()

@@ -225,11 +225,14 @@ def decipher(request: Request, response: Response) -> Any:
         )
         error.retry_after = retry_after_seconds(response.header("Retry-After"))
         raise error
-    if not response.body:
+    body = response.body
+    if not body:
         return None
-    return decode_json(
-        response.body, response.url, method=request.method, secrets=secrets_of(request)
-    )
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        # Only now are the request's credentials worth working out: to scrub the error's text.
+        return decode_json(body, response.url, method=request.method, secrets=secrets_of(request))
 
 
 #: The most characters of server text (an error message, a body snippet) kept in an exception.
@@ -476,9 +479,15 @@ def resolve_page_link(link: Any, base_url: str, domain: str | None = None) -> st
     return str(target)
 
 
+#: ``scheme://netloc`` at the start of an absolute URL: what urlsplit calls the netloc, read
+#: without urlsplit's cost (it is read for every request).
+_NETLOC = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)")
+
+
 def host_of(url: str) -> str:
     """``host[:port]`` of ``url`` (what a 429 pause is kept by)."""
-    return urllib.parse.urlsplit(url).netloc
+    found = _NETLOC.match(url)
+    return found.group(1) if found is not None else urllib.parse.urlsplit(url).netloc
 
 
 def _same_twilio_product(target: URL, domain: str | None) -> bool:

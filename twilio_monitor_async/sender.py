@@ -229,7 +229,9 @@ class Sender:
             raise error
         self.stats.requests += 1
         started = time.perf_counter()
-        async with self.limits.slot(host) as permit:
+        limits = self.limits
+        permit = await limits.acquire(host)
+        try:
             response = await self.transport.send(request)
             # The adaptive limit learns the account's cap from each answer (a 429 past it, the
             # Twilio-Concurrent-Requests header); 5xx teach it nothing.
@@ -240,6 +242,8 @@ class Sender:
                     permit.rejected(account)
                 else:
                     permit.succeeded(account)
+        finally:
+            limits.release()
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d (%d bytes, %.1f ms)",

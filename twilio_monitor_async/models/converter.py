@@ -61,6 +61,12 @@ def _structure_optional_datetime(value: Any, _: Any) -> datetime | None:
     cached = _recent_dates.get(value)
     if cached is not None:
         return cached
+    return _remember_date(value)
+
+
+def _remember_date(value: str) -> datetime | None:
+    """A date text not in ``_recent_dates``: parsed, remembered, returned (None for a blank).
+    The fast page decoder calls it directly once its own look-up missed."""
     if not value or value.isspace():  # real payloads send "" for "no date"
         return None
     # Fast path for what the v1/v2 APIs send (``2015-07-30T20:00:00Z``): Python 3.11's

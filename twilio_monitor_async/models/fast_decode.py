@@ -8,11 +8,12 @@ into the records. It changes *how* the bytes are read, never *what* a field beco
 
 * text fields (``str | None``) are declared as such to msgspec, so they arrive as text or None
   and pass through as they are (``SharedText`` ones are interned, as the converter does);
+* date fields are declared as text too (a date sent as a number refuses the page): a look-up in
+  the converter's memory of recent dates, and on a miss its own parse-and-remember;
 * every other field arrives as plain JSON (msgspec's ``Any``: what orjson would have given) and
-  goes through the converter's own hook for its type: dates, lenient enums, numbers, nested
-  records, all decided in one place, the converter, with its lenient rules. Two look-ups come
-  first because they decide most values at a dict's cost: the converter's memory of recent
-  dates (equal dates share one datetime, as on the ordinary path) and a lenient enum's members.
+  goes through the converter's own hook for its type: lenient enums, numbers, nested records,
+  all decided in one place, the converter, with its lenient rules. A lenient enum's members are
+  looked up first, as they decide most values at a dict's cost.
 
 Records are made as msgspec makes attrs classes: a new instance whose slots are set one by one,
 which costs a third less than a frozen class's ``__init__``; only for records whose ``__init__``
@@ -45,6 +46,7 @@ from .converter import (
     _camel,
     _lenient_enums_of,
     _recent_dates,
+    _remember_date,
     _structure_optional_datetime,
     camel_case_records,
     converter,
@@ -146,7 +148,12 @@ def _mirror(record: type[Any]) -> tuple[type[Any], Callable[[list[Any]], list[An
     """
     attrs.resolve_types(record)
     wire_name = _camel if record in camel_case_records else (lambda name: name)
-    namespace: dict[str, Any] = {"__cl": record, "__intern": sys.intern, "__recent": _recent_dates}
+    namespace: dict[str, Any] = {
+        "__cl": record,
+        "__intern": sys.intern,
+        "__recent": _recent_dates,
+        "__remember": _remember_date,
+    }
     struct_fields: list[tuple[str, Any] | tuple[str, Any, None]] = []
     rename: dict[str, str] = {}
     positional: list[str] = []
@@ -172,8 +179,11 @@ def _mirror(record: type[Any]) -> tuple[type[Any], Callable[[list[Any]], list[An
             wire_type = typing.Optional[str]  # noqa: UP045
             value = f"(__intern(_v) if (_v := s.{slot}) else _v)"
         elif hook is _OPTIONAL_DATETIME_HOOK:
-            # Equal dates share one datetime (the converter's memory): most are a look-up.
-            value = f"(_v if (_v := s.{slot}) is None else __recent.get(_v) or {hook_call})"
+            # Text to msgspec (a date in another JSON type refuses the page: the converter
+            # decides it). Equal dates share one datetime (the converter's memory): most are a
+            # look-up, and a miss goes straight to the converter's parse-and-remember.
+            wire_type = str if required else typing.Optional[str]  # noqa: UP045
+            value = f"(_v if (_v := s.{slot}) is None else __recent.get(_v) or __remember(_v))"
         elif _lenient_enums_of(field.type):
             members, nullable = lenient_enum_members(field.type)
             namespace[f"__e{index}"] = members
