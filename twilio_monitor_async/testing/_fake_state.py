@@ -16,10 +16,10 @@ from attrs import define
 
 from . import _alarms, _events_v1, _monitor, _notifications, _seed, _status_page
 from ._routes import FakeRoute
-from ._state import DEFAULT_NOW, ServerState
+from ._state import DEFAULT_NOW, FakeStats, FaultPlan, ServerState
 from ._status_page_state import FakeStatusPage
 
-__all__ = ["API_MODULES", "ROUTES", "FakeState"]
+__all__ = ["API_MODULES", "ROUTES", "FakeHost", "FakeState"]
 
 API_MODULES: tuple[ModuleType, ...] = (
     _monitor,
@@ -84,3 +84,41 @@ class FakeState(ServerState):
         value)."""
         fields = {"event_date": _seed.iso(self.now), **fields}
         return self.collections["events"].add(_monitor.make_event(self.rng, self, **fields))
+
+
+class FakeHost:
+    """What the two ways of serving the fake share: the state they serve, its fault plan and
+    statistics, and the fake account's credentials. ``FakeTwilio`` serves it on a loopback
+    port, ``FakeTransport`` in-process."""
+
+    def __init__(
+        self,
+        *,
+        state: FakeState | None = None,
+        seed: int = 0,
+        faults: FaultPlan | None = None,
+        sizes: Mapping[str, int] | None = None,
+    ) -> None:
+        self.state = state if state is not None else FakeState.seeded(seed=seed, sizes=sizes)
+        if faults is not None:
+            self.state.faults = faults
+
+    @property
+    def faults(self) -> FaultPlan:
+        return self.state.faults
+
+    @faults.setter
+    def faults(self, plan: FaultPlan) -> None:
+        self.state.faults = plan
+
+    @property
+    def stats(self) -> FakeStats:
+        return self.state.stats
+
+    @property
+    def account_sid(self) -> str:
+        return self.state.account_sid
+
+    @property
+    def auth_token(self) -> str:
+        return self.state.auth_token

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from ..sansio import Request, Response
-from ._fake_state import ROUTES, FakeState
+from ._fake_state import ROUTES, FakeHost, FakeState
 from ._routes import Dropped, FakeApp, Streamed
 from ._state import (
     ALL_FAULTS,
@@ -103,7 +103,7 @@ def create_app(state: ServerState) -> web.Application:
     return app
 
 
-class FakeTwilio:
+class FakeTwilio(FakeHost):
     """The fake Twilio server on a loopback port, as an async context manager.
 
     async with FakeTwilio(alerts=5_000) as fake:
@@ -121,25 +121,11 @@ class FakeTwilio:
         port: int = 0,
         **sizes: int,
     ) -> None:
-        self.state = state if state is not None else FakeState.seeded(seed=seed, sizes=sizes)
-        if faults is not None:
-            self.state.faults = faults
+        super().__init__(state=state, seed=seed, faults=faults, sizes=sizes)
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
-
-    @property
-    def faults(self) -> FaultPlan:
-        return self.state.faults
-
-    @faults.setter
-    def faults(self, plan: FaultPlan) -> None:
-        self.state.faults = plan
-
-    @property
-    def stats(self) -> FakeStats:
-        return self.state.stats
 
     @property
     def url(self) -> str:
@@ -151,14 +137,6 @@ class FakeTwilio:
     def base_urls(self) -> Mapping[str, str]:
         """``base_urls`` for TwilioMonitorClient: every domain at this server."""
         return {domain: self.url for domain in ("monitor", "events", "api", "status")}
-
-    @property
-    def account_sid(self) -> str:
-        return self.state.account_sid
-
-    @property
-    def auth_token(self) -> str:
-        return self.state.auth_token
 
     def client(self, **options: Any) -> TwilioMonitorClient:
         """A client with the fake's credentials and base URLs (``options`` go to the client)."""

@@ -20,9 +20,9 @@ from yarl import URL
 from .._body import BoundedBody
 from ..errors import ClientClosedError, ConnectionDroppedError, ResponseTimeoutError
 from ..sansio import Request, Response
-from ._fake_state import ROUTES, FakeState
+from ._fake_state import ROUTES, FakeHost, FakeState
 from ._routes import Dropped, FakeApp, Streamed
-from ._state import FakeStats, FaultPlan
+from ._state import FaultPlan
 
 if TYPE_CHECKING:
     from ..client import TwilioMonitorClient
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["FakeTransport"]
 
 
-class FakeTransport:
+class FakeTransport(FakeHost):
     """The fake Twilio as an in-process transport (seeded like ``FakeTwilio``)."""
 
     def __init__(
@@ -41,26 +41,12 @@ class FakeTransport:
         faults: FaultPlan | None = None,
         **sizes: int,
     ) -> None:
-        self.state = state if state is not None else FakeState.seeded(seed=seed, sizes=sizes)
-        if faults is not None:
-            self.state.faults = faults
+        super().__init__(state=state, seed=seed, faults=faults, sizes=sizes)
         self._app = FakeApp(self.state, ROUTES)
         self.closed = False
 
     def __repr__(self) -> str:
         return f"<FakeTransport account_sid={self.state.account_sid!r} closed={self.closed}>"
-
-    @property
-    def faults(self) -> FaultPlan:
-        return self.state.faults
-
-    @faults.setter
-    def faults(self, plan: FaultPlan) -> None:
-        self.state.faults = plan
-
-    @property
-    def stats(self) -> FakeStats:
-        return self.state.stats
 
     def client(self, **options: Any) -> TwilioMonitorClient:
         """A client with the fake's credentials that sends through this transport."""
