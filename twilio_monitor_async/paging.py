@@ -13,7 +13,8 @@ memory and never a page past the limits; ``prefetch=False`` holds one page and r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+import functools
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
 from contextlib import aclosing
 from typing import Any, Generic, TypeVar
 
@@ -22,11 +23,19 @@ from attrs import field, frozen
 from .errors import DecodeError, PagingError
 from .models.common import PageMeta
 from .models.converter import structure_many
-from .models.fast_decode import DecodedPage, page_decoder
+from .models.fast_decode import DecodedPage, MakeRecords, page_decoder
 from .sansio import Request, parse_page, redact_url, resolve_page_link
 from .sender import Sender
 
-__all__ = ["MAX_EMPTY_PAGES", "Page", "PageReader", "RawPage", "iterate_pages", "iterate_records"]
+__all__ = [
+    "MAX_EMPTY_PAGES",
+    "Page",
+    "PageReader",
+    "RawPage",
+    "iterate_pages",
+    "iterate_records",
+    "stream_records",
+]
 
 R = TypeVar("R")
 
@@ -93,35 +102,45 @@ class PageReader(Generic[R]):
         fast = self._fast
         response = await self._sender.send(request, decode=fast.decode if fast else None)
         data = response.data
-        decoded = isinstance(data, DecodedPage)
-        document = data.document if decoded else data
-        raw, meta = parse_page(document, self._key, self._base_url, response.url)
-        return RawPage(raw, meta, response.url, decoded)
+        if isinstance(data, DecodedPage):
+            raw, meta = parse_page(data.document, self._key, self._base_url, response.url)
+            return RawPage(raw, meta, response.url, data.make_records)
+        raw, meta = parse_page(data, self._key, self._base_url, response.url)
+        return RawPage(raw, meta, response.url)
 
     def decode(self, fetched: RawPage) -> Page[R]:
-        """Decode a fetched page's records with the record's generated structure function
-        (nothing left to do for a page the fast path decoded on arrival)."""
-        if fetched.decoded:
-            return Page(tuple(fetched.records), fetched.meta, reader=self)
+        """A fetched page with all its records decoded."""
+        return Page(tuple(self.records_of(fetched)), fetched.meta, reader=self)
+
+    def records_of(self, fetched: RawPage) -> Iterator[R]:
+        """A fetched page's records: made one at a time, as they are asked for, from what the
+        fast decoder read; else all decoded at once by the record's structure function."""
+        fail = functools.partial(self._decode_error, fetched.url)
+        if fetched.make_records is not None:
+            made: Iterator[R] = fetched.make_records(fetched.records, fail)
+            return made
         try:
             records = structure_many(fetched.records, self._record)
         except Exception as exc:  # any failure inside the generated decoder is a decode error
-            raise DecodeError(
-                url=redact_url(fetched.url),
-                reason=f"a {self._record.__name__} record has an unexpected shape ({exc!r})",
-            ) from None
-        return Page(tuple(records), fetched.meta, reader=self)
+            raise fail(exc) from None
+        return iter(records)
+
+    def _decode_error(self, url: str, exc: Exception) -> DecodeError:
+        return DecodeError(
+            url=redact_url(url),
+            reason=f"a {self._record.__name__} record has an unexpected shape ({exc!r})",
+        )
 
 
 @frozen
 class RawPage:
-    """A page as fetched: its records still raw JSON (or, ``decoded``, already records), its
-    meta already parsed."""
+    """A page as fetched: its records still raw (JSON, or with ``make_records`` the fast
+    decoder's wire structs), its meta already parsed."""
 
     records: list[Any]
     meta: PageMeta
     url: str
-    decoded: bool = False
+    make_records: MakeRecords | None = None
 
 
 async def iterate_pages(
@@ -141,6 +160,49 @@ async def iterate_pages(
     page nobody will read is requested). Closing the generator, or abandoning it to the garbage
     collector, cancels a read-ahead still in flight and waits for it to end.
     """
+    walk = _walk(reader, first, page_limit=page_limit, record_limit=record_limit, prefetch=prefetch)
+    async with aclosing(walk):
+        async for fetched in walk:
+            page = reader.decode(fetched)
+            del fetched  # the raw page is no longer needed once decoded
+            yield page
+            del page  # the caller has moved on: do not keep it alive while the next one arrives
+
+
+def stream_records(
+    reader: PageReader[R],
+    first: Request,
+    *,
+    page_limit: int | None = None,
+    limit: int | None = None,
+    prefetch: bool = True,
+) -> AsyncIterator[R]:
+    """The records of the pages from ``first`` on (as ``iterate_pages`` walks them), at most
+    ``limit``; each record is made only when the caller asks for it."""
+    walk = _walk(reader, first, page_limit=page_limit, record_limit=limit, prefetch=prefetch)
+    return iterate_records(_records_by_page(reader, walk), limit=limit)
+
+
+async def _records_by_page(
+    reader: PageReader[R], walk: AsyncGenerator[RawPage, None]
+) -> AsyncIterator[Iterator[R]]:
+    async with aclosing(walk):
+        async for fetched in walk:
+            records = reader.records_of(fetched)
+            del fetched
+            yield records
+            del records
+
+
+async def _walk(
+    reader: PageReader[R],
+    first: Request,
+    *,
+    page_limit: int | None,
+    record_limit: int | None,
+    prefetch: bool,
+) -> AsyncGenerator[RawPage, None]:
+    """The pages from ``first`` on as fetched (records not decoded yet): ``iterate_pages``."""
     seen: set[str] = {first.display_url}
     count = 0
     records = 0
@@ -174,10 +236,8 @@ async def iterate_pages(
                     # the next suspension, and a caller looping over records without awaiting
                     # anything would otherwise not let it run until it asks for the next page.
                     await asyncio.sleep(0)
-            page = reader.decode(fetched)
-            del fetched  # the raw JSON is no longer needed once decoded
-            yield page
-            del page  # the caller has moved on: do not keep it alive while the next one arrives
+            yield fetched
+            del fetched  # the caller has moved on: do not keep it alive while the next one arrives
             if refusal is not None:
                 raise refusal
     finally:
@@ -214,15 +274,16 @@ def _drop_outcome(task: asyncio.Future[Any]) -> None:
 
 
 async def iterate_records(
-    pages: AsyncIterator[Page[R]], *, limit: int | None = None
+    pages: AsyncIterator[Iterable[R]], *, limit: int | None = None
 ) -> AsyncIterator[R]:
-    """Yield the records of ``pages`` in order; stop after ``limit`` without reading further."""
+    """Yield the records of ``pages`` (pages, or iterators of a page's records) in order; stop
+    after ``limit`` without reading further."""
     if limit is not None and limit <= 0:
         return
     emitted = 0
     async with aclosing(pages) as walker:  # type: ignore[type-var]
         async for page in walker:
-            for record in page.records:
+            for record in page:
                 yield record
                 emitted += 1
                 if limit is not None and emitted >= limit:

@@ -128,6 +128,11 @@ def test_error_codes_sent_as_numbers_become_text() -> None:
     [
         ("2015-07-30T20:00:00Z", datetime(2015, 7, 30, 20, 0, tzinfo=UTC)),
         ("2015-07-30T20:00:00.123456Z", datetime(2015, 7, 30, 20, 0, 0, 123456, tzinfo=UTC)),
+        # past six digits the fraction is rounded to the microsecond (msgspec's RFC 3339 rule,
+        # which both page decoders share)
+        ("2015-07-30T20:00:00.1234567Z", datetime(2015, 7, 30, 20, 0, 0, 123457, tzinfo=UTC)),
+        ("2015-07-30T20:00:00.9999996Z", datetime(2015, 7, 30, 20, 0, 1, tzinfo=UTC)),
+        ("2015-07-30 20:00:00z", datetime(2015, 7, 30, 20, 0, tzinfo=UTC)),
         ("2015-07-30T22:00:00+02:00", datetime(2015, 7, 30, 20, 0, tzinfo=UTC)),
         ("2015-07-30T20:00:00", datetime(2015, 7, 30, 20, 0, tzinfo=UTC)),
         ("2015-07-30", datetime(2015, 7, 30, tzinfo=UTC)),

@@ -2,31 +2,38 @@
 
 Parsing a page with orjson builds a dict per record, then the cattrs converter reads each dict
 back into a record: two passes, and the dicts are thrown away. Here msgspec parses the page
-straight into one slot-only struct per record (a generated mirror of the record class, without
-garbage-collector tracking), and one generated straight-line function per class turns the structs
-into the records. It changes *how* the bytes are read, never *what* a field becomes:
+straight into one slot-only struct per record (a generated mirror of the record class under its
+wire keys, which the garbage collector does not track), and a generated straight-line generator
+makes a record of each struct when it is asked for. It changes *how* the bytes are read, never
+*what* a field becomes:
 
-* text fields (``str | None``) are declared as such to msgspec, so they arrive as text or None
-  and pass through as they are (``SharedText`` ones are interned, as the converter does);
-* date fields are declared as text too (a date sent as a number refuses the page): a look-up in
-  the converter's memory of recent dates, and on a miss its own parse-and-remember;
-* every other field arrives as plain JSON (msgspec's ``Any``: what orjson would have given) and
-  goes through the converter's own hook for its type: lenient enums, numbers, nested records,
-  all decided in one place, the converter, with its lenient rules. A lenient enum's members are
-  looked up first, as they decide most values at a dict's cost.
+* text fields (``str | None``) are declared as such to msgspec and pass through as they are
+  (``SharedText`` ones are interned, as the converter does);
+* dates are read by msgspec's RFC 3339 parser, the one the converter's date rule tries first
+  (``_dates.parse_rfc3339``), and a date equal to the one before it (a record's
+  ``date_updated`` is often its ``date_created``; neighbours share seconds) becomes that one,
+  so equal dates share one object as on the converter's path. A page whose dates are of
+  another shape (Api 2010's RFC 2822, a blank) is parsed again with its dates as text: a
+  look-up in the converter's memory of recent dates, else its parse-and-remember;
+* every other field arrives as plain JSON (what orjson would have given) and goes through the
+  converter's own hook for its type: lenient enums, numbers, nested records, all decided in
+  one place, the converter. A lenient enum's members are looked up first, as they decide most
+  values at a dict's cost.
 
-Records are made as msgspec makes attrs classes: a new instance whose slots are set one by one,
-which costs a third less than a frozen class's ``__init__``; only for records whose ``__init__``
-is attrs' own and does nothing else (no validator, converter, hook, hidden slot), else
-``__init__`` is called. Measured per 15-field alert on a page of 1000 (benchmarks/): msgspec's
-parse about 0.6 µs, making the records about 1.7 µs; orjson alone 0.95 µs, orjson + the
-converter 3.4 µs.
+Records are made as msgspec makes attrs classes, a new instance whose slots are set one by one
+(only for records whose ``__init__`` is attrs' own and does nothing more: no validator,
+converter, hook, hidden slot; others are left to the converter). They are made one at a time, as
+the caller asks: a stream hands each record on while it is fresh in the cache and, when the
+caller keeps none, never holds a page of them for the garbage collector to scan. A record whose
+values a hook refuses is decoded by the converter instead, from what msgspec read (the same
+values the converter would have read), leniently as always. Measured per 15-field alert on pages
+of 1,000 (benchmarks/, one process, same pages): orjson alone 0.9 µs, this path 2.0 µs, orjson
+and the converter 4.2 µs.
 
-Whenever msgspec refuses a page (a number where text is expected, a record that is not an object,
-a body that is not JSON, anything) or a hook raises, the fast path gives up on that page and the
-caller decodes it the ordinary way (orjson + the converter), which either decodes it leniently or
-raises the library's error as before. So both paths give the same records, which a property test
-checks for every record type.
+Whenever msgspec refuses a page in both date styles (a number where text is expected, a record
+that is not an object, a body that is not JSON, anything), the caller decodes it the ordinary way
+(orjson + the converter), which either decodes it leniently or raises the library's error as
+before. So both paths give the same records, which property tests check for every record type.
 """
 
 from __future__ import annotations
@@ -35,12 +42,13 @@ import functools
 import sys
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 import attrs
 import msgspec
 
+from .._dates import RFC3339_DATETIME
 from .converter import (
     SharedText,
     _camel,
@@ -53,7 +61,7 @@ from .converter import (
     lenient_enum_members,
 )
 
-__all__ = ["DecodedPage", "PageDecoder", "page_decoder"]
+__all__ = ["DecodedPage", "MakeRecords", "PageDecoder", "page_decoder"]
 
 R = TypeVar("R")
 
@@ -71,45 +79,53 @@ ENVELOPE_FIELDS = (
     "end",
 )
 
+#: ``make_records(items, fail)``: the records of a page's wire structs, one at a time;
+#: ``fail(error)`` is raised for a record even the converter cannot decode.
+MakeRecords = Callable[[list[Any], Callable[[Exception], Exception]], Iterator[Any]]
+
 _TEXT_HOOK = converter.get_structure_hook(typing.Optional[str])  # noqa: UP045
 _SHARED_HOOK = converter.get_structure_hook(SharedText)
 _REQUIRED_TEXT_HOOK = converter.get_structure_hook(str)
-_OPTIONAL_DATETIME_HOOK = _structure_optional_datetime
 
 
 class DecodedPage:
-    """A page decoded on the fast path: the top level as ``parse_page`` reads it, with the list
-    under the page's key already holding records."""
+    """A page parsed on the fast path: the top level as ``parse_page`` reads it, with wire
+    structs under the page's key, and ``make_records`` to make records of them."""
 
-    __slots__ = ("document",)
+    __slots__ = ("document", "make_records")
 
-    def __init__(self, document: dict[str, Any]) -> None:
+    def __init__(self, document: dict[str, Any], make_records: MakeRecords) -> None:
         self.document = document
+        self.make_records = make_records
 
 
 class PageDecoder(Generic[R]):
-    """Decodes list pages of one record type under one key; ``None`` from ``decode``: refused."""
+    """Parses list pages of one record type under one key; ``None`` from ``decode``: refused."""
 
-    def __init__(self, record: type[R], key: str, envelope: type[Any], build: Any) -> None:
+    def __init__(
+        self, record: type[R], key: str, decodings: tuple[tuple[Any, MakeRecords], ...]
+    ) -> None:
         self.record = record
         self.key = key
-        self._decoder = msgspec.json.Decoder(envelope)
-        self._build: Callable[[list[Any]], list[R]] = build
+        #: msgspec decoders of the page and their record makers, tried in turn: dates read by
+        #: msgspec first, then (for a record with dates) dates as text.
+        self._decodings = decodings
 
     def __repr__(self) -> str:
         return f"<PageDecoder {self.record.__name__} under {self.key!r}>"
 
     def decode(self, body: bytes) -> DecodedPage | None:
-        """The page in one pass, or None when the fast path refuses it (decode it the ordinary
-        way then: that path decides what is lenient and what is an error)."""
-        try:
-            envelope = self._decoder.decode(body)
-            records = self._build(envelope.records)
-        except Exception:  # refused: any reason at all sends the page to the converter
-            return None
-        document = {name: getattr(envelope, name) for name in ENVELOPE_FIELDS}
-        document[self.key] = records
-        return DecodedPage(document)
+        """The page parsed in one pass, or None when the fast path refuses it (decode it the
+        ordinary way then: that path decides what is lenient and what is an error)."""
+        for decoder, make_records in self._decodings:
+            try:
+                envelope = decoder.decode(body)
+            except Exception:  # refused: any reason at all sends the page on
+                continue
+            document = {name: getattr(envelope, name) for name in ENVELOPE_FIELDS}
+            document[self.key] = envelope.records
+            return DecodedPage(document, make_records)
+        return None
 
 
 def page_decoder(record: type[R], key: str) -> PageDecoder[R] | None:
@@ -121,111 +137,164 @@ def page_decoder(record: type[R], key: str) -> PageDecoder[R] | None:
 
 @functools.cache
 def _page_decoder(record: type[Any], key: str) -> PageDecoder[Any] | None:
-    if key in ENVELOPE_FIELDS or not attrs.has(record):
+    if key in ENVELOPE_FIELDS or not attrs.has(record) or not _made_by_slots(record):
         return None
-    made = _mirror(record)
-    if made is None:
+    plan = _plan(record)
+    if plan is None:
         return None
-    mirror, build = made
-    envelope = msgspec.defstruct(
-        f"{record.__name__}PageWire",
-        [("records", list[mirror]), *((name, Any, None) for name in ENVELOPE_FIELDS)],  # type: ignore[valid-type]
-        rename={"records": key},
-        gc=False,
-    )
-    return PageDecoder(record, key, envelope, build)
+    date_styles = (True, False) if any(f.kind == "date" for f in plan) else (False,)
+    decodings = []
+    for native_dates in date_styles:
+        mirror, make_records = _mirror(record, plan, native_dates)
+        envelope = msgspec.defstruct(
+            f"{record.__name__}PageWire",
+            [("records", list[mirror]), *((name, Any, None) for name in ENVELOPE_FIELDS)],  # type: ignore[valid-type]
+            rename={"records": key},
+            gc=False,
+        )
+        decodings.append((msgspec.json.Decoder(envelope), make_records))
+    return PageDecoder(record, key, tuple(decodings))
 
 
-def _mirror(record: type[Any]) -> tuple[type[Any], Callable[[list[Any]], list[Any]]] | None:
-    """A msgspec struct mirroring ``record``'s wire keys, and the function making records of a
-    list of them; None for records with a field whose default is not None (absent would mean
-    something other than null there). Required fields are required of msgspec too.
+@attrs.frozen
+class _Field:
+    """How one field is read: its msgspec wire type, and the Python that finishes its value."""
 
-    The function is straight-line code, one expression a field, chosen by the converter's hook
-    for the field's type: text passes through (interned if ``SharedText``), a date is one look-up
-    in the converter's memory of recent dates before its hook, a lenient enum one look-up in its
-    members before its hook, anything else is the hook. So the converter decides every value.
-    """
+    index: int
+    name: str
+    wire_key: str
+    required: bool
+    #: "text" (as msgspec gives it), "shared" (interned), "date", "enum" (lenient, by its
+    #: members), "hook" (plain JSON through the converter's hook)
+    kind: str
+    nullable: bool = True
+
+    @property
+    def slot(self) -> str:
+        return f"f{self.index}"
+
+    def wire_type(self, native_dates: bool) -> Any:
+        if self.kind == "date" and native_dates:
+            inner: Any = RFC3339_DATETIME
+        elif self.kind in ("text", "shared", "date"):
+            inner = str
+        else:
+            return Any  # plain JSON, for the hook to judge
+        return inner if self.required else typing.Optional[inner]  # noqa: UP045
+
+    def value(self, native_dates: bool) -> str:
+        """An expression for the field's value, from wire struct ``s``."""
+        i, read = self.index, f"s.{self.slot}"
+        if self.kind == "text":
+            return read
+        if self.kind == "shared":
+            return f"(__intern(_v) if (_v := {read}) else _v)"
+        if self.kind == "date" and native_dates:
+            # Equal to the date before it, at the same offset: that one, shared.
+            return (
+                f"(_v if (_v := {read}) is None else _last if _v == _last and _v.tzinfo is"
+                " _last.tzinfo else (_last := _v))"
+            )
+        if self.kind == "date":
+            return f"(_v if (_v := {read}) is None else __recent.get(_v) or __remember(_v))"
+        if self.kind == "enum":
+            lookup = f"__e{i}.get(_v) or __h{i}(_v, __t{i})"
+            if self.nullable:
+                return f"(_v if (_v := {read}) is None else {lookup})"
+            return f"(__e{i}.get(_v := {read}) or __h{i}(_v, __t{i}))"
+        return f"__h{i}({read}, __t{i})"
+
+
+def _plan(record: type[Any]) -> list[_Field] | None:
+    """How each field of ``record`` is read, chosen by the converter's hook for its type; None
+    for a record with a field whose default is not None (absent would mean something other
+    than null there)."""
     attrs.resolve_types(record)
-    wire_name = _camel if record in camel_case_records else (lambda name: name)
+    wire_key = _camel if record in camel_case_records else (lambda name: name)
+    plan = []
+    for index, field in enumerate(attrs.fields(record)):
+        required = field.default is attrs.NOTHING
+        if not field.init or (field.default is not None and not required):
+            return None
+        hook = converter.get_structure_hook(field.type)
+        nullable = True
+        if hook is _REQUIRED_TEXT_HOOK or hook is _TEXT_HOOK:
+            kind = "text"
+        elif hook is _SHARED_HOOK:
+            kind = "shared"
+        elif hook is _structure_optional_datetime:
+            kind = "date"
+        elif _lenient_enums_of(field.type):
+            kind = "enum"
+            nullable = lenient_enum_members(field.type)[1]
+        else:
+            kind = "hook"
+        plan.append(_Field(index, field.name, wire_key(field.name), required, kind, nullable))
+    return plan
+
+
+def _mirror(
+    record: type[Any], plan: list[_Field], native_dates: bool
+) -> tuple[type[Any], MakeRecords]:
+    """A msgspec struct mirroring ``record`` under its wire keys, and the generator making
+    records of a list of them: straight-line code, one statement a field."""
+    mirror = msgspec.defstruct(
+        f"{record.__name__}Wire",
+        [
+            (f.slot, f.wire_type(native_dates))
+            if f.required
+            else (f.slot, f.wire_type(native_dates), None)
+            for f in plan
+        ],
+        rename={f.slot: f.wire_key for f in plan},
+        gc=False,
+        kw_only=True,
+    )
     namespace: dict[str, Any] = {
         "__cl": record,
+        "__new": object.__new__,
         "__intern": sys.intern,
         "__recent": _recent_dates,
         "__remember": _remember_date,
+        "__by_converter": functools.partial(_by_converter, record, plan),
     }
-    struct_fields: list[tuple[str, Any] | tuple[str, Any, None]] = []
-    rename: dict[str, str] = {}
-    positional: list[str] = []
-    keywords: list[str] = []
-    filled: list[str] = []  # one statement a field, for records made without __init__
-    for index, field in enumerate(attrs.fields(record)):
-        if not field.init:
-            continue
-        required = field.default is attrs.NOTHING
-        if field.default is not None and not required:
-            return None  # "absent" would mean something other than None: not served here
-        slot = f"f{index}"
-        rename[slot] = wire_name(field.name)
-        hook = converter.get_structure_hook(field.type)
-        hook_call = f"__h{index}(_v, __t{index})"
-        namespace[f"__h{index}"] = hook
-        namespace[f"__t{index}"] = field.type
-        wire_type: Any = Any  # plain JSON, for the hook to judge
-        if hook is _REQUIRED_TEXT_HOOK or hook is _TEXT_HOOK:
-            wire_type = str if required else typing.Optional[str]  # noqa: UP045
-            value = f"s.{slot}"
-        elif hook is _SHARED_HOOK:
-            wire_type = typing.Optional[str]  # noqa: UP045
-            value = f"(__intern(_v) if (_v := s.{slot}) else _v)"
-        elif hook is _OPTIONAL_DATETIME_HOOK:
-            # Text to msgspec (a date in another JSON type refuses the page: the converter
-            # decides it). Equal dates share one datetime (the converter's memory): most are a
-            # look-up, and a miss goes straight to the converter's parse-and-remember.
-            wire_type = str if required else typing.Optional[str]  # noqa: UP045
-            value = f"(_v if (_v := s.{slot}) is None else __recent.get(_v) or __remember(_v))"
-        elif _lenient_enums_of(field.type):
-            members, nullable = lenient_enum_members(field.type)
-            namespace[f"__e{index}"] = members
-            lookup = f"__e{index}.get(_v) or {hook_call}"
-            if nullable:
-                value = f"(_v if (_v := s.{slot}) is None else {lookup})"
-            else:
-                value = f"(__e{index}.get(_v := s.{slot}) or {hook_call})"
-        else:
-            value = f"__h{index}(s.{slot}, __t{index})"
-        struct_fields.append((slot, wire_type) if required else (slot, wire_type, None))
-        namespace[f"__set{index}"] = getattr(getattr(record, field.name, None), "__set__", None)
-        filled.append(f"        __set{index}(r, {value})\n")
-        if field.kw_only:
-            keywords.append(f"{field.alias or field.name}={value}")
-        else:
-            positional.append(value)
-    mirror = msgspec.defstruct(
-        f"{record.__name__}Wire", struct_fields, rename=rename, gc=False, kw_only=True
+    for f in plan:
+        field = attrs.fields(record)[f.index]
+        namespace[f"__set{f.index}"] = getattr(record, f.name).__set__
+        namespace[f"__h{f.index}"] = converter.get_structure_hook(field.type)
+        namespace[f"__t{f.index}"] = field.type
+        if f.kind == "enum":
+            namespace[f"__e{f.index}"] = lenient_enum_members(field.type)[0]
+    filled = "".join(f"            __set{f.index}(r, {f.value(native_dates)})\n" for f in plan)
+    source = (
+        f"def make_{record.__name__}_records(items, fail):\n"
+        "    _last = None\n"
+        "    for s in items:\n"
+        "        try:\n"
+        "            r = __new(__cl)\n"
+        f"{filled}"
+        "        except Exception:\n"
+        "            r = __by_converter(s, fail)\n"
+        "        yield r\n"
     )
-    if _made_by_slots(record):
-        # Set the slots one by one, as msgspec does for attrs classes: a third cheaper than
-        # the frozen class's __init__, which does nothing more for such a record.
-        namespace["__new"] = object.__new__
-        source = (
-            f"def build_{record.__name__}(items):\n"
-            "    records = []\n"
-            "    add = records.append\n"
-            "    for s in items:\n"
-            "        r = __new(__cl)\n"
-            f"{''.join(filled)}"
-            "        add(r)\n"
-            "    return records\n"
-        )
-    else:
-        arguments = ", ".join([*positional, *keywords])
-        source = (
-            f"def build_{record.__name__}(items):\n    return [__cl({arguments}) for s in items]\n"
-        )
     code = compile(source, f"<fast decode {record.__module__}.{record.__qualname__}>", "exec")
     exec(code, namespace)
-    return mirror, namespace[f"build_{record.__name__}"]
+    make_records: MakeRecords = namespace[f"make_{record.__name__}_records"]
+    return mirror, make_records
+
+
+def _by_converter(
+    record: type[Any], plan: list[_Field], item: Any, fail: Callable[[Exception], Exception]
+) -> Any:
+    """A record a hook refused, decoded by the converter (leniently: an odd optional value
+    becomes None, with a DecodeWarning) from the values msgspec read, which are what orjson
+    would have given (a date msgspec read is the datetime the converter's rule gives its text).
+    """
+    raw = {f.wire_key: getattr(item, f.slot) for f in plan}
+    try:
+        return converter.structure(raw, record)
+    except Exception as exc:
+        raise fail(exc) from None
 
 
 def _made_by_slots(record: type[Any]) -> bool:

@@ -31,7 +31,7 @@ from .._endpoints import (
 from ..errors import DecodeError, ValidationError
 from ..follow import FollowCheckpoint, follow_records
 from ..models.converter import converter
-from ..paging import Page, PageReader, iterate_pages, iterate_records
+from ..paging import Page, PageReader, iterate_pages, stream_records
 from ..sansio import Request, build_request, redact_url
 from ..sender import ParsedResponse, Sender
 
@@ -281,10 +281,9 @@ class Listing(Resource, Generic[R]):
                 **filters,
             )
         first = self._first_request(self._walk_size(limit, page_size), filters)
-        pages = iterate_pages(
-            self._reader(), first, page_limit=page_limit, record_limit=limit, prefetch=prefetch
+        return stream_records(
+            self._reader(), first, page_limit=page_limit, limit=limit, prefetch=prefetch
         )
-        return iterate_records(pages, limit=limit)
 
     async def list(
         self,
