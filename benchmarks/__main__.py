@@ -140,6 +140,12 @@ def benchmark(quick: bool) -> dict[str, Any]:
         out["p1"] = {
             k: {"runs": v, "records_per_s": _median(v, "records_per_s")} for k, v in p1.items()
         }
+        # The floor's CPU over ours, round by round (each round's cases ran side by side).
+        out["p1"]["ours"]["cpu_vs_floor_by_round"] = [
+            round(raw["cpu_us_per_record"] / ours["cpu_us_per_record"], 2)
+            for raw, ours in zip(p1["raw"], p1["ours"], strict=True)
+        ]
+        out["decode"] = run_case(server, "decode_only", n=20_000)
         pages = [run["server"] for run in p1["raw"]]
         build = sum(s["build_seconds"] for s in pages) / max(1, sum(s["pages"] for s in pages))
         out["server_cost"] = {"build_us_per_page": build * 1e6, "build_ns_per_record": build * 1e6}
@@ -186,10 +192,10 @@ def benchmark(quick: bool) -> dict[str, Any]:
         print("P4 memory", flush=True)
         small, large = sizes["p4_small"], sizes["p4_large"]
         out["p4"] = {
-            "ours_stream_small": run_case(server, "ours_stream", n=small),
-            "ours_stream_large": run_case(server, "ours_stream", n=large),
+            "ours_stream_small": run_case(server, "ours_stream", n=small, rss=True),
+            "ours_stream_large": run_case(server, "ours_stream", n=large, rss=True),
             "ours_list_small": run_case(server, "ours_list", n=small),
-            "official_stream_small": run_case(server, "official_stream", n=small),
+            "official_stream_small": run_case(server, "official_stream", n=small, rss=True),
             "official_list_small": run_case(server, "official_list", n=small),
         }
 
@@ -405,6 +411,13 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(table(out["summary"]))
     print()
+    decode = out["decode"]
+    print(
+        "decoding alone (no network, pages of 1000 alerts, CPU per record, best of rounds): "
+        f"orjson {decode['orjson_cpu_us_per_record']:.2f} us, "
+        f"fast path {decode['fast_path_cpu_us_per_record']:.2f} us, "
+        f"orjson + converter {decode['orjson_converter_cpu_us_per_record']:.2f} us"
+    )
     print(
         f"server-only cost: {cost['build_us_per_page']:.0f} us to build a page of 1000 "
         f"(handler time in the server process); total run {out['wall_seconds']:.0f} s"

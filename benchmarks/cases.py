@@ -41,9 +41,15 @@ def case(function: Case) -> Case:
 
 
 class RssSampler:
-    """Peak resident memory above a baseline, sampled every 2 ms from a side thread."""
+    """Peak resident memory above a baseline, sampled every 2 ms from a side thread.
 
-    def __init__(self) -> None:
+    Sampling costs CPU time of its own (psutil reads /proc, about 7% of a core) and takes the
+    GIL from the case 500 times a second, so only the memory cases sample (``enabled``): a CPU
+    or throughput figure is measured without it, as the raw floor is.
+    """
+
+    def __init__(self, *, enabled: bool = True) -> None:
+        self.enabled = enabled
         self._process = psutil.Process()
         self._stop = threading.Event()
         self.baseline = 0
@@ -58,12 +64,14 @@ class RssSampler:
     def __enter__(self) -> RssSampler:
         gc.collect()
         self.baseline = self.peak = self._process.memory_info().rss
-        self._thread.start()
+        if self.enabled:
+            self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._thread.join()
+        if self.enabled:
+            self._thread.join()
         self.peak = max(self.peak, self._process.memory_info().rss)
 
     @property
@@ -100,6 +108,12 @@ async def _consume(records: Any, page_pause: float) -> int:
     return count
 
 
+def _record_rss(result: dict[str, Any], rss: RssSampler) -> dict[str, Any]:
+    if rss.enabled:
+        result["rss_growth_mb"] = rss.growth_mb
+    return result
+
+
 def _timed(
     result: dict[str, Any], started: float, count: int, cpu_started: float | None = None
 ) -> dict[str, Any]:
@@ -117,15 +131,14 @@ def _timed(
 async def ours_stream(url: str, p: dict[str, Any]) -> dict[str, Any]:
     async with ours(url) as client:
         await client.alerts.list(limit=10)  # warm: session, connection, decoder
-        with RssSampler() as rss:
+        with RssSampler(enabled=p.get("rss", False)) as rss:
             started, cpu = time.perf_counter(), time.process_time()
             records = client.alerts.stream(
                 limit=p["n"], page_size=1000, prefetch=p.get("prefetch", True)
             )
             count = await _consume(records, p.get("page_pause", 0.0))
             result = _timed({}, started, count, cpu)
-    result["rss_growth_mb"] = rss.growth_mb
-    return result
+    return _record_rss(result, rss)
 
 
 @case
@@ -134,15 +147,14 @@ async def ours_sharded(url: str, p: dict[str, Any]) -> dict[str, Any]:
     oldest = newest - timedelta(seconds=p["n"] - 1)  # record i is dated i seconds before now
     async with ours(url) as client:
         await client.alerts.list(limit=10)
-        with RssSampler() as rss:
+        with RssSampler(enabled=p.get("rss", False)) as rss:
             started = time.perf_counter()
             records = client.alerts.stream(
                 start_date=oldest, end_date=newest, page_size=1000, shards=p.get("shards", 8)
             )
             count = await _consume(records, p.get("page_pause", 0.0))
             result = _timed({}, started, count)
-    result["rss_growth_mb"] = rss.growth_mb
-    return result
+    return _record_rss(result, rss)
 
 
 @case
@@ -153,8 +165,7 @@ async def ours_list(url: str, p: dict[str, Any]) -> dict[str, Any]:
             started = time.perf_counter()
             records = await client.alerts.list(limit=p["n"], page_size=1000)
             result = _timed({}, started, len(records))
-    result["rss_growth_mb"] = rss.growth_mb
-    return result
+    return _record_rss(result, rss)
 
 
 @case
@@ -162,15 +173,14 @@ async def official_stream(url: str, p: dict[str, Any]) -> dict[str, Any]:
     client = official(url)
     try:
         await client.monitor.v1.alerts.list_async(limit=10)
-        with RssSampler() as rss:
+        with RssSampler(enabled=p.get("rss", False)) as rss:
             started, cpu = time.perf_counter(), time.process_time()
             records = await client.monitor.v1.alerts.stream_async(limit=p["n"], page_size=1000)
             count = await _consume(records, p.get("page_pause", 0.0))
             result = _timed({}, started, count, cpu)
     finally:
         await client.http_client.close()
-    result["rss_growth_mb"] = rss.growth_mb
-    return result
+    return _record_rss(result, rss)
 
 
 @case
@@ -184,8 +194,7 @@ async def official_list(url: str, p: dict[str, Any]) -> dict[str, Any]:
             result = _timed({}, started, len(records))
     finally:
         await client.http_client.close()
-    result["rss_growth_mb"] = rss.growth_mb
-    return result
+    return _record_rss(result, rss)
 
 
 @case
@@ -206,6 +215,53 @@ async def raw_stream(url: str, p: dict[str, Any]) -> dict[str, Any]:
             if p.get("page_pause"):
                 await asyncio.sleep(p["page_pause"])
         return _timed({}, started, count, cpu)
+
+
+@case
+async def decode_only(url: str, p: dict[str, Any]) -> dict[str, Any]:
+    """Decoding alone, no network: the same pages of 1000 alerts (fetched once) decoded over
+    and over by orjson to dicts (the floor's decode), by this library's fast path (every
+    record made), and by orjson + the converter (the path a page the fast path refuses takes).
+    CPU per record, best of ``rounds``, the three alternating so that noise hits them alike."""
+    from twilio_monitor_async.models import Alert
+    from twilio_monitor_async.models.converter import structure_many
+    from twilio_monitor_async.models.fast_decode import page_decoder
+
+    auth = aiohttp.BasicAuth(FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN)
+    bodies: list[bytes] = []
+    async with aiohttp.ClientSession(auth=auth) as session:
+        next_url: str | None = f"{url}/v1/Alerts?PageSize=1000"
+        while next_url and len(bodies) * 1000 < p["n"]:
+            async with session.get(next_url) as response:
+                bodies.append(await response.read())
+            next_url = orjson.loads(bodies[-1])["meta"]["next_page_url"]
+    fast = page_decoder(Alert, "alerts")
+    assert fast is not None
+
+    def fast_path(body: bytes) -> None:
+        page = fast.decode(body)
+        assert page is not None, "the fast path refused a benchmark page"
+        for _record in page.make_records(page.document["alerts"], lambda error: error):
+            pass
+
+    ways: dict[str, Callable[[bytes], Any]] = {
+        "orjson": orjson.loads,
+        "fast_path": fast_path,
+        "orjson_converter": lambda body: structure_many(orjson.loads(body)["alerts"], Alert),
+    }
+    best = dict.fromkeys(ways, float("inf"))
+    for _ in range(p.get("rounds", 7)):
+        for name, decode in ways.items():
+            cpu = time.process_time()
+            for body in bodies:
+                decode(body)
+            best[name] = min(best[name], time.process_time() - cpu)
+    records = len(bodies) * 1000
+    return {
+        "seconds": sum(best.values()),
+        "records": records,
+        **{f"{name}_cpu_us_per_record": seconds / records * 1e6 for name, seconds in best.items()},
+    }
 
 
 # -- fan-out: fetch many instances ---------------------------------------------------------------

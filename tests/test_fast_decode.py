@@ -304,6 +304,42 @@ def test_rfc2822_dates_still_take_the_fast_path() -> None:
     assert made[0].date_created == datetime(2015, 4, 30, 16, 47, 33, tzinfo=timezone.utc)
 
 
+def test_a_record_a_hook_refuses_is_decoded_by_the_converter_alone() -> None:
+    decoder = page_decoder(monitor.Event, "events")
+    assert decoder is not None
+    records = [
+        {"sid": "AE1", "links": {"self": "https://x"}},
+        {"sid": "AE2", "links": "not an object", "event_type": "a.b"},
+        {"sid": "AE3", "event_date": "2031-05-06T07:08:09Z"},
+    ]
+    page = decoder.decode(orjson.dumps({"events": records}))
+    assert page is not None  # msgspec reads ``links`` as plain JSON: the page is taken
+    made = _made(page, "events")
+    assert made == structure_many(records, monitor.Event)
+    assert made[1].links is None  # lenient, as on the converter's path
+    assert made[1].event_type == "a.b"
+
+
+@attrs.frozen
+class _Counted:
+    sid: str
+    count: int
+
+
+def test_a_record_nobody_can_decode_fails_when_it_is_reached() -> None:
+    decoder = page_decoder(_Counted, "items")
+    assert decoder is not None
+    page = decoder.decode(
+        orjson.dumps({"items": [{"sid": "A", "count": 1}, {"sid": "B", "count": "x"}]})
+    )
+    assert page is not None
+    made = page.make_records(page.document["items"], _Refused)
+    assert next(made) == _Counted("A", 1)  # made before the bad one is reached
+    with pytest.raises(_Refused) as refused:
+        next(made)
+    assert isinstance(refused.value.args[0], TypeError)
+
+
 def test_a_page_that_is_not_a_page_is_refused() -> None:
     decoder = page_decoder(monitor.Alert, "alerts")
     assert decoder is not None

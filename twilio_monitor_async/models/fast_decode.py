@@ -27,8 +27,8 @@ the caller asks: a stream hands each record on while it is fresh in the cache an
 caller keeps none, never holds a page of them for the garbage collector to scan. A record whose
 values a hook refuses is decoded by the converter instead, from what msgspec read (the same
 values the converter would have read), leniently as always. Measured per 15-field alert on pages
-of 1,000 (benchmarks/, one process, same pages): orjson alone 0.9 µs, this path 2.0 µs, orjson
-and the converter 4.2 µs.
+of 1,000 (``decode_only`` in benchmarks/): orjson alone 0.9 µs, this path 2.0 µs, orjson and
+the converter 4.4 µs.
 
 Whenever msgspec refuses a page in both date styles (a number where text is expected, a record
 that is not an object, a body that is not JSON, anything), the caller decodes it the ordinary way
