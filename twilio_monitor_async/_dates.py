@@ -2,10 +2,10 @@
 
 Two rules live here and nowhere else. ``parse_datetime`` reads any date a Twilio API sends
 (ISO 8601, RFC 2822, epoch seconds or milliseconds) as an aware datetime; the one converter
-uses it for records. An RFC 3339 timestamp with an offset (what the v1/v2 APIs send) is read
-by msgspec's parser, ``parse_rfc3339``: the fast page decoder has msgspec read such dates as
-it parses a page, so both decoders read them with the very same code (msgspec rounds a
-fraction past six digits to the nearest microsecond, where ``fromisoformat`` would cut it). ``to_utc`` reads a date argument (a datetime, a date or an ISO 8601
+uses it for records. An RFC 3339 timestamp with its offset (what the v1/v2 APIs send) is read by
+msgspec's parser (``parse_rfc3339``), which the fast page decoder runs as it parses a page, so
+both decoders read such dates with the very same code; it rounds a fraction past six digits to
+the nearest microsecond. ``to_utc`` reads a date argument (a datetime, a date or an ISO 8601
 string; naive means UTC, as Twilio documents its dates in GMT) and ``as_utc_datetime`` turns a
 plain date into the moment its day begins (or ends) in UTC, for every method that needs a
 moment: ``since=``, sharded windows, ``health_snapshot``.

@@ -1,13 +1,17 @@
 """The one paging engine every list uses: walk next-page links lazily, yield pages or records.
 
-``iterate_pages`` is the single generator behind ``stream()``, ``list()`` and ``pages()`` of every
-resource, whatever the API's paging style (``meta.next_page_url`` or Api 2010's
-``next_page_uri``, both turned into ``PageMeta.next_page_url`` by ``sansio.parse_page``). It
-refuses links that leave the API's host or loop back to a page already seen (when it comes to
-follow them: the page holding such a link is still yielded), stops a run of ``MAX_EMPTY_PAGES``
-empty pages that keep linking onward, and stops at ``limit`` records or ``page_limit`` pages. By default it reads exactly one page ahead, which hides
-a response's latency behind the caller's work on the page before it, with at most two pages in
-memory and never a page past the limits; ``prefetch=False`` holds one page and reads on demand.
+``_walk`` is the single generator behind ``stream()``, ``list()`` and ``pages()`` of every
+resource (``iterate_pages`` yields its pages decoded, ``stream_records`` their records),
+whatever the API's paging style (``meta.next_page_url`` or Api 2010's ``next_page_uri``, both
+turned into ``PageMeta.next_page_url`` by ``sansio.parse_page``). It refuses links that leave
+the API's host or loop back to a page already seen (when it comes to follow them: the page
+holding such a link is still yielded), stops a run of ``MAX_EMPTY_PAGES`` empty pages that keep
+linking onward, and stops at ``limit`` records or ``page_limit`` pages. By default it reads
+exactly one page ahead, which hides a response's latency behind the caller's work on the page
+before it, with at most two pages in memory and never a page past the limits;
+``prefetch=False`` holds one page and reads on demand. A page the fast decoder read
+(``models.fast_decode``) holds wire structs: ``pages()`` makes all its records at once, a
+stream makes each record as the caller asks for it.
 """
 
 from __future__ import annotations
@@ -186,6 +190,7 @@ def stream_records(
 async def _records_by_page(
     reader: PageReader[R], walk: AsyncGenerator[RawPage, None]
 ) -> AsyncIterator[Iterator[R]]:
+    """Each walked page as an iterator of its records (made as they are asked for)."""
     async with aclosing(walk):
         async for fetched in walk:
             records = reader.records_of(fetched)
@@ -202,7 +207,8 @@ async def _walk(
     record_limit: int | None,
     prefetch: bool,
 ) -> AsyncGenerator[RawPage, None]:
-    """The pages from ``first`` on as fetched (records not decoded yet): ``iterate_pages``."""
+    """The pages from ``first`` on as fetched, records not decoded yet (see ``iterate_pages``
+    for the read-ahead, the limits and closing)."""
     seen: set[str] = {first.display_url}
     count = 0
     records = 0
