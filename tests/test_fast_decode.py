@@ -11,6 +11,7 @@ offsets. Pages of plausible records must be taken by the fast path, or it would 
 from __future__ import annotations
 
 import enum
+import pickle
 import types
 import typing
 from datetime import date, datetime, timedelta, timezone
@@ -289,7 +290,9 @@ def test_iso_dates_are_read_by_msgspec_and_equal_dates_share_one_object() -> Non
     assert when not in _recent_dates
     alerts = _made(page, "alerts")
     assert alerts == structure_many(records, monitor.Alert)
-    assert type(alerts[0]) is monitor.Alert
+    assert type(alerts[0]) is monitor.Alert  # made on a private subclass, then turned into one
+    assert pickle.loads(pickle.dumps(alerts[0])) == alerts[0]
+    assert hash(alerts[0]) == hash(structure_many(records, monitor.Alert)[0])
     assert len({id(getattr(a, f)) for a in alerts for f in ("date_created", "date_updated")}) == 1
 
 
