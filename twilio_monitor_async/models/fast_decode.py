@@ -20,16 +20,17 @@ makes a record of each struct when it is asked for. It changes *how* the bytes a
   one place, the converter. A lenient enum's members are looked up first, as they decide most
   values at a dict's cost.
 
-Records are made as msgspec makes attrs classes, a new instance whose slots are set one by one
-(only for records whose ``__init__`` is attrs' own and does nothing more: no validator,
-converter, hook, hidden slot; others are left to the converter), by plain assignments to an
-instance of a private subclass that allows them, which then becomes a record (``__class__``). They are made one at a time, as
-the caller asks: a stream hands each record on while it is fresh in the cache and, when the
-caller keeps none, never holds a page of them for the garbage collector to scan. A record whose
-values a hook refuses is decoded by the converter instead, from what msgspec read (the same
-values the converter would have read), leniently as always. Measured per 15-field alert on pages
-of 1,000 (``decode_only`` in benchmarks/): orjson alone 0.9 µs, this path 1.4 µs (1.7 µs on
-Python 3.10), orjson and the converter 4.3 µs.
+A record is made as a new instance whose slots are filled one by one, by plain assignments to
+an instance of a private subclass that allows them (a frozen class refuses them), which a
+``__class__`` assignment then turns into the record class: only for records whose ``__init__``
+is attrs' own and does nothing more (no validator, converter, hook, hidden slot; others are
+left to the converter). Records are made one at a time, as the caller asks: a stream hands each
+record on while it is fresh in the cache and, when the caller keeps none, never holds a page of
+them for the garbage collector to scan. A record whose values a hook refuses is decoded by the
+converter instead, from what msgspec read (the values the converter would have read),
+leniently as always. Measured per 15-field alert on pages of 1,000 (``decode_only`` in
+benchmarks/): orjson alone 0.9 µs, this path 1.4 µs (1.7 µs on Python 3.10), orjson and the
+converter 4.3 µs.
 
 Whenever msgspec refuses a page in both date styles (a number where text is expected, a record
 that is not an object, a body that is not JSON, anything), the caller decodes it the ordinary way
