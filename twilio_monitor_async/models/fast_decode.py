@@ -145,9 +145,10 @@ def _page_decoder(record: type[Any], key: str) -> PageDecoder[Any] | None:
     if plan is None:
         return None
     date_styles = (True, False) if any(f.kind == "date" for f in plan) else (False,)
+    builder = _builder_class(record)
     decodings = []
     for native_dates in date_styles:
-        mirror, make_records = _mirror(record, plan, native_dates)
+        mirror, make_records = _mirror(record, builder, plan, native_dates)
         envelope = msgspec.defstruct(
             f"{record.__name__}PageWire",
             [("records", list[mirror]), *((name, Any, None) for name in ENVELOPE_FIELDS)],  # type: ignore[valid-type]
@@ -169,6 +170,10 @@ class _Field:
     #: "text" (as msgspec gives it), "shared" (interned), "date", "enum" (lenient, by its
     #: members), "hook" (plain JSON through the converter's hook)
     kind: str
+    #: The converter's hook for the field's type, the type, and a lenient enum's members
+    hook: Any
+    type: Any
+    members: dict[Any, Any] | None = None
     nullable: bool = True
 
     @property
@@ -219,7 +224,7 @@ def _plan(record: type[Any]) -> list[_Field] | None:
         if not field.init or (field.default is not None and not required):
             return None
         hook = converter.get_structure_hook(field.type)
-        nullable = True
+        members, nullable = None, True
         if hook is _REQUIRED_TEXT_HOOK or hook is _TEXT_HOOK:
             kind = "text"
         elif hook is _SHARED_HOOK:
@@ -228,15 +233,27 @@ def _plan(record: type[Any]) -> list[_Field] | None:
             kind = "date"
         elif _lenient_enums_of(field.type):
             kind = "enum"
-            nullable = lenient_enum_members(field.type)[1]
+            members, nullable = lenient_enum_members(field.type)
         else:
             kind = "hook"
-        plan.append(_Field(index, field.name, wire_key(field.name), required, kind, nullable))
+        plan.append(
+            _Field(
+                index,
+                field.name,
+                wire_key(field.name),
+                required,
+                kind,
+                hook,
+                field.type,
+                members,
+                nullable,
+            )
+        )
     return plan
 
 
 def _mirror(
-    record: type[Any], plan: list[_Field], native_dates: bool
+    record: type[Any], builder: type[Any], plan: list[_Field], native_dates: bool
 ) -> tuple[type[Any], MakeRecords]:
     """A msgspec struct mirroring ``record`` under its wire keys, and the generator making
     records of a list of them: straight-line code, one statement a field."""
@@ -254,7 +271,7 @@ def _mirror(
     )
     namespace: dict[str, Any] = {
         "__cl": record,
-        "__builder": _builder_class(record),
+        "__builder": builder,
         "__new": object.__new__,
         "__intern": sys.intern,
         "__recent": _recent_dates,
@@ -262,11 +279,10 @@ def _mirror(
         "__by_converter": functools.partial(_by_converter, record, plan),
     }
     for f in plan:
-        field = attrs.fields(record)[f.index]
-        namespace[f"__h{f.index}"] = converter.get_structure_hook(field.type)
-        namespace[f"__t{f.index}"] = field.type
-        if f.kind == "enum":
-            namespace[f"__e{f.index}"] = lenient_enum_members(field.type)[0]
+        namespace[f"__h{f.index}"] = f.hook
+        namespace[f"__t{f.index}"] = f.type
+        if f.members is not None:
+            namespace[f"__e{f.index}"] = f.members
     filled = "".join(f"            r.{f.name} = {f.value(native_dates)}\n" for f in plan)
     source = (
         f"def make_{record.__name__}_records(items, fail):\n"
